@@ -1,0 +1,137 @@
+// The model bundle format: `models/<id>/model.json`. Validated strictly (unknown keys fail) so a
+// typo in a hand-edited manifest is an error, not a silently ignored field. The format follows the
+// reference LBM conventions (see models/README.md) so that a bigger exported model can be dropped in.
+import { z } from 'zod'
+
+export const MANIFEST_FORMAT = 'lbm-studio/model@1'
+
+export const TASKS = ['remove', 'shadow', 'relight'] as const
+export type Task = (typeof TASKS)[number]
+
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex sha256')
+const fileRef = z.strictObject({
+  path: z.string().min(1).refine((p) => !p.includes('..') && !p.startsWith('/'), 'must stay inside the bundle'),
+  sha256
+})
+const provenance = z.strictObject({
+  data: z.array(z.string()).min(1),
+  training: z.string().min(1)
+})
+const pixelRange = z.tuple([z.number(), z.number()]).refine(([lo, hi]) => lo < hi, 'low must be below high')
+const common = {
+  format: z.literal(MANIFEST_FORMAT),
+  id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lowercase letters, digits, . _ -'),
+  name: z.string().min(1),
+  version: z.string().min(1),
+  license: z.string().min(1),
+  provenance
+}
+
+/** A VAE shared by several task models. Encoder `image` [1,3,H,W] -> `latent` [1,C,H/f,W/f] (unscaled). */
+export const vaeManifestSchema = z.strictObject({
+  ...common,
+  kind: z.literal('vae'),
+  latentChannels: z.number().int().positive(),
+  downsample: z.number().int().positive(),
+  pixelRange,
+  files: z.strictObject({ encoder: fileRef, decoder: fileRef })
+})
+
+/** How a conditioning map reaches latent size. Masks and light maps are resized or rendered; images are VAE-encoded. */
+const conditioningSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    name: z.string().min(1),
+    kind: z.literal('mask'),
+    channels: z.literal(1),
+    resize: z.enum(['bilinear', 'area', 'nearest'])
+  }),
+  z.strictObject({
+    name: z.string().min(1),
+    kind: z.literal('lightMap'),
+    channels: z.union([z.literal(1), z.literal(3)]),
+    resize: z.literal('render')
+  }),
+  z.strictObject({
+    name: z.string().min(1),
+    kind: z.literal('image'),
+    channels: z.number().int().positive(),
+    resize: z.literal('vae-encode')
+  })
+])
+export type ConditioningSpec = z.infer<typeof conditioningSchema>
+
+/** Light maps: Gaussian blobs placed on a polar chart (centre = overhead); spread grows with softness. */
+export const lightMapSpecSchema = z.strictObject({
+  projection: z.literal('polar'),
+  spreadMin: z.number().positive(),
+  spreadMax: z.number().positive()
+})
+export type LightMapSpec = z.infer<typeof lightMapSpecSchema>
+
+const steps = z.union([z.literal(1), z.literal(2), z.literal(4)])
+
+export const lbmManifestSchema = z
+  .strictObject({
+    ...common,
+    kind: z.literal('lbm'),
+    task: z.enum(TASKS),
+    vae: z.strictObject({
+      id: z.string().min(1),
+      latentChannels: z.number().int().positive(),
+      downsample: z.number().int().positive(),
+      /** z = (encoder output - shift) * scale; the decoder receives z / scale + shift. */
+      scale: z.number().positive(),
+      shift: z.number(),
+      pixelRange
+    }),
+    /** Order matters: it is the channel order of the denoiser input after the latent. */
+    conditioning: z.array(conditioningSchema),
+    lightMap: lightMapSpecSchema.optional(),
+    sampler: z.strictObject({
+      defaultSteps: steps,
+      allowedSteps: z.array(steps).min(1),
+      bridgeNoiseSigma: z.number().min(0)
+    }),
+    resolution: z.strictObject({
+      min: z.number().int().positive(),
+      maxLongSide: z.number().int().positive(),
+      multiple: z.number().int().positive()
+    }),
+    files: z.strictObject({ denoiser: fileRef })
+  })
+  .superRefine((m, ctx) => {
+    const issue = (message: string, path: (string | number)[]) => ctx.addIssue({ code: 'custom', message, path })
+    if (!m.sampler.allowedSteps.includes(m.sampler.defaultSteps)) {
+      issue('defaultSteps must be one of allowedSteps', ['sampler', 'defaultSteps'])
+    }
+    const hasLight = m.conditioning.some((c) => c.kind === 'lightMap')
+    if (hasLight !== (m.lightMap !== undefined)) {
+      issue('lightMap is required exactly when a lightMap conditioning is listed', ['lightMap'])
+    }
+    // Reference LBM order: masks first, then the other maps.
+    const firstNonMask = m.conditioning.findIndex((c) => c.kind !== 'mask')
+    if (firstNonMask >= 0 && m.conditioning.slice(firstNonMask).some((c) => c.kind === 'mask')) {
+      issue('masks come first in the conditioning order', ['conditioning'])
+    }
+    if (m.resolution.multiple % m.vae.downsample !== 0) {
+      issue('resolution.multiple must be a multiple of the VAE downsampling factor', ['resolution', 'multiple'])
+    }
+    if (m.resolution.min > m.resolution.maxLongSide) issue('min exceeds maxLongSide', ['resolution'])
+  })
+
+export type VaeManifest = z.infer<typeof vaeManifestSchema>
+export type LbmManifest = z.infer<typeof lbmManifestSchema>
+export const manifestSchema = z.union([lbmManifestSchema, vaeManifestSchema])
+export type Manifest = LbmManifest | VaeManifest
+
+/** ONNX I/O names of the bundle format (shapes are NCHW float32). */
+export const ONNX_IO = {
+  encoder: { inputs: ['image'], outputs: ['latent'] },
+  decoder: { inputs: ['latent'], outputs: ['image'] },
+  denoiser: { inputs: ['sample', 'timestep'], outputs: ['v'] }
+} as const
+
+/** Channels the denoiser's `sample` input must have: latent plus every conditioning map. */
+export function denoiserInputChannels(m: LbmManifest): number {
+  return m.vae.latentChannels + m.conditioning.reduce((n, c) => n + c.channels, 0)
+}
