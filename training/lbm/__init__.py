@@ -1,0 +1,1 @@
+"""LBM Studio training package: models, light maps, the reference sampler and bundle export."""

@@ -1,0 +1,174 @@
+"""Writes a model bundle folder (models/README.md): ONNX files (opset 17, named I/O, dynamic H/W),
+`model.json` valid against src/shared/model-manifest.ts, and a short model card."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import onnx
+import torch
+from torch import nn
+
+from .light import LightMapSpec
+from .models import Decoder, Encoder, UNet, VaeConfig
+
+FORMAT = "lbm-studio/model@1"
+OPSET = 17
+ONNX_IO = {
+    "encoder": (["image"], ["latent"]),
+    "decoder": (["latent"], ["image"]),
+    "denoiser": (["sample", "timestep"], ["v"]),
+}
+EXAMPLE_HW = (64, 96)  # trace size; H and W are dynamic axes in the exported graphs
+
+
+@dataclass(frozen=True)
+class Meta:
+    """The fields every manifest shares."""
+    id: str
+    name: str
+    version: str = "0.1.0"
+    license: str = "MIT"
+    data: tuple[str, ...] = ("none: random weights",)
+    training: str = "not trained"
+    card: str = ""                     # extra paragraph for the model card
+
+    def to_json(self) -> dict:
+        return {"format": FORMAT, "id": self.id, "name": self.name, "version": self.version,
+                "license": self.license, "provenance": {"data": list(self.data), "training": self.training}}
+
+
+@dataclass(frozen=True)
+class Conditioning:
+    """One conditioning map; `kind` mask | lightMap | image, `resize` bilinear | area | nearest | render | vae-encode."""
+    name: str
+    kind: str
+    channels: int
+    resize: str
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "kind": self.kind, "channels": self.channels, "resize": self.resize}
+
+
+@dataclass(frozen=True)
+class VaeRef:
+    """The latent facts an LBM bundle was trained with. z = (latent - shift) * scale."""
+    id: str
+    latent_channels: int = 4
+    downsample: int = 8
+    scale: float = 0.13025
+    shift: float = 0.0
+    pixel_range: tuple[float, float] = (-1.0, 1.0)
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "latentChannels": self.latent_channels, "downsample": self.downsample,
+                "scale": self.scale, "shift": self.shift, "pixelRange": list(self.pixel_range)}
+
+    def normalise(self, latent: torch.Tensor) -> torch.Tensor:
+        return (latent - self.shift) * self.scale
+
+    def denormalise(self, z: torch.Tensor) -> torch.Tensor:
+        return z / self.scale + self.shift
+
+
+@dataclass(frozen=True)
+class LbmSpec:
+    """Everything in an lbm manifest besides the shared fields and files."""
+    task: str
+    vae: VaeRef
+    conditioning: tuple[Conditioning, ...]
+    bridge_noise_sigma: float
+    light_map: LightMapSpec | None = None
+    default_steps: int = 1
+    allowed_steps: tuple[int, ...] = (1, 2, 4)
+    resolution_min: int = 32
+    max_long_side: int = 512
+    multiple: int = 32
+
+    @property
+    def cond_channels(self) -> int:
+        return sum(c.channels for c in self.conditioning)
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def export_onnx(module: nn.Module, role: str, args: tuple[torch.Tensor, ...], path: Path) -> None:
+    """Exports `module` under the bundle's I/O names for `role`, checks the graph and its names."""
+    inputs, outputs = ONNX_IO[role]
+    spatial = {"image": ("H", "W"), "latent": ("h", "w"), "sample": ("h", "w"), "v": ("h", "w")}
+    dynamic = {n: {2: spatial[n][0], 3: spatial[n][1]} for n in inputs + outputs if n in spatial}
+    module.eval()
+    with torch.no_grad():
+        torch.onnx.export(module, args, str(path), input_names=inputs, output_names=outputs,
+                          dynamic_axes=dynamic, opset_version=OPSET, do_constant_folding=True)
+    model = onnx.load(str(path))
+    # NOTE: shape inference names the batch axis of some outputs (e.g. "Convlatent_dim_0"); the
+    # format is batch 1 throughout, so declare it so.
+    for value in list(model.graph.input) + list(model.graph.output):
+        dim0 = value.type.tensor_type.shape.dim[0]
+        if dim0.dim_param:
+            dim0.dim_value = 1
+    onnx.checker.check_model(model, full_check=True)
+    onnx.save(model, str(path))
+    got_in = [i.name for i in model.graph.input]
+    got_out = [o.name for o in model.graph.output]
+    if got_in != inputs or got_out != outputs:
+        raise RuntimeError(f"{path.name}: I/O {got_in} -> {got_out}, expected {inputs} -> {outputs}")
+
+
+def _file_ref(folder: Path, name: str) -> dict:
+    return {"path": name, "sha256": sha256(folder / name)}
+
+
+def _write(folder: Path, manifest: dict, card: str) -> dict:
+    (folder / "model.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    (folder / "README.md").write_text(card)
+    return manifest
+
+
+def write_vae_bundle(folder: Path, meta: Meta, encoder: Encoder, decoder: Decoder, cfg: VaeConfig,
+                     pixel_range: tuple[float, float] = (-1.0, 1.0)) -> dict:
+    folder.mkdir(parents=True, exist_ok=True)
+    h, w = EXAMPLE_HW
+    f = cfg.downsample
+    export_onnx(encoder, "encoder", (torch.zeros(1, 3, h, w),), folder / "encoder.onnx")
+    export_onnx(decoder, "decoder", (torch.zeros(1, cfg.latent_channels, h // f, w // f),), folder / "decoder.onnx")
+    manifest = {**meta.to_json(), "kind": "vae", "latentChannels": cfg.latent_channels, "downsample": f,
+                "pixelRange": list(pixel_range),
+                "files": {"encoder": _file_ref(folder, "encoder.onnx"), "decoder": _file_ref(folder, "decoder.onnx")}}
+    card = (f"# {meta.name}\n\n{meta.card}\n\n"
+            f"- kind: vae; encoder `image` [1,3,H,W] -> `latent` [1,{cfg.latent_channels},H/{f},W/{f}] (unscaled mean); "
+            f"decoder `latent` -> `image`\n- pixel range: {list(pixel_range)}\n- license: {meta.license}\n"
+            f"- data: {'; '.join(meta.data)}\n- training: {meta.training}\n")
+    return _write(folder, manifest, card)
+
+
+def write_lbm_bundle(folder: Path, meta: Meta, unet: UNet, spec: LbmSpec) -> dict:
+    if unet.cfg.in_channels != spec.vae.latent_channels + spec.cond_channels:
+        raise ValueError("UNet input channels do not match latent + conditioning channels")
+    folder.mkdir(parents=True, exist_ok=True)
+    h, w = (s // spec.vae.downsample for s in EXAMPLE_HW)
+    args = (torch.zeros(1, unet.cfg.in_channels, h, w), torch.tensor([1000.0]))
+    export_onnx(unet, "denoiser", args, folder / "denoiser.onnx")
+    manifest = {**meta.to_json(), "kind": "lbm", "task": spec.task, "vae": spec.vae.to_json(),
+                "conditioning": [c.to_json() for c in spec.conditioning]}
+    if spec.light_map is not None:
+        manifest["lightMap"] = spec.light_map.to_json()
+    manifest["sampler"] = {"defaultSteps": spec.default_steps, "allowedSteps": list(spec.allowed_steps),
+                           "bridgeNoiseSigma": spec.bridge_noise_sigma}
+    manifest["resolution"] = {"min": spec.resolution_min, "maxLongSide": spec.max_long_side, "multiple": spec.multiple}
+    manifest["files"] = {"denoiser": _file_ref(folder, "denoiser.onnx")}
+    cond = ", ".join(f"{c.name} ({c.kind}, {c.channels} ch, {c.resize})" for c in spec.conditioning) or "none"
+    card = (f"# {meta.name}\n\n{meta.card}\n\n"
+            f"- kind: lbm, task `{spec.task}`; VAE `{spec.vae.id}` (scale {spec.vae.scale}, shift {spec.vae.shift})\n"
+            f"- denoiser `sample` [1,{unet.cfg.in_channels},h,w] + `timestep` [1] (= 1000*sigma) -> `v` [1,{spec.vae.latent_channels},h,w]\n"
+            f"- conditioning, in channel order: {cond}\n"
+            f"- sampler: {spec.default_steps} step(s) by default, allowed {list(spec.allowed_steps)}, "
+            f"bridge noise {spec.bridge_noise_sigma}\n"
+            f"- image sides: multiples of {spec.multiple}, at least {spec.resolution_min}, long side at most {spec.max_long_side}\n"
+            f"- license: {meta.license}\n- data: {'; '.join(meta.data)}\n- training: {meta.training}\n")
+    return _write(folder, manifest, card)

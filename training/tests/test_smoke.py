@@ -1,0 +1,132 @@
+"""Seconds-long checks of the models, sampler, light maps and bundle export."""
+import hashlib
+import json
+
+import numpy as np
+import onnx
+import pytest
+import torch
+
+from lbm.bundle import Conditioning, LbmSpec, Meta, VaeRef, write_lbm_bundle, write_vae_bundle
+from lbm.light import Light, LightMapSpec, render_light_map
+from lbm.models import Decoder, Encoder, UNet, UNetConfig, VaeConfig
+from lbm.sampler import sample, sigmas
+
+VAE = VaeConfig(latent_channels=4, widths=(16, 32), blocks=1)
+UNET = UNetConfig(latent_channels=4, cond_channels=2, widths=(16, 32, 32))
+SPEC = LightMapSpec()
+
+
+@pytest.mark.parametrize("hw", [(64, 96), (48, 80), (32, 32)])
+def test_vae_shapes(hw):
+    torch.manual_seed(0)
+    h, w = hw
+    latent = Encoder(VAE)(torch.rand(1, 3, h, w) * 2 - 1)
+    assert latent.shape == (1, 4, h // 8, w // 8)
+    assert Decoder(VAE)(latent).shape == (1, 3, h, w)
+
+
+@pytest.mark.parametrize("hw", [(8, 12), (6, 10), (5, 3), (4, 4)])
+def test_unet_shapes_any_latent_size(hw):
+    torch.manual_seed(0)
+    v = UNet(UNET)(torch.randn(1, 6, *hw), torch.tensor([1000.0]))
+    assert v.shape == (1, 4, *hw) and torch.isfinite(v).all()
+
+
+def test_sigmas():
+    assert sigmas(1) == [1.0, 0.0]
+    assert sigmas(2) == [1.0, 0.5, 0.0]
+    assert sigmas(4) == [1.0, 0.75, 0.5, 0.25, 0.0]
+
+
+def test_sampler_one_step_is_z_minus_v():
+    torch.manual_seed(0)
+    net = UNet(UNET).eval()
+    z, cond = torch.randn(1, 4, 8, 12), torch.rand(1, 2, 8, 12)
+    with torch.no_grad():
+        v = net(torch.cat([z, cond], 1), torch.tensor([1000.0]))
+    assert torch.allclose(sample(net, z, cond, 1, 0.05), z - v, atol=1e-6)
+
+
+def test_sampler_noise_list_matches_generator():
+    torch.manual_seed(0)
+    net = UNet(UNET).eval()
+    z, cond = torch.randn(1, 4, 8, 12), torch.rand(1, 2, 8, 12)
+    g = torch.Generator().manual_seed(3)
+    noise = [torch.randn(z.shape, generator=g) for _ in range(3)]
+    a = sample(net, z, cond, 4, 0.05, noise=noise)
+    b = sample(net, z, cond, 4, 0.05, generator=torch.Generator().manual_seed(3))
+    assert torch.equal(a, b)
+    assert not torch.allclose(a, sample(net, z, cond, 4, 0.0))
+    with pytest.raises(ValueError):
+        sample(net, z, cond, 2, 0.05, noise=[])
+
+
+def peak(m: np.ndarray) -> tuple[int, int]:
+    i, j = np.unravel_index(np.argmax(m[0]), m[0].shape)
+    return int(i), int(j)
+
+
+def test_light_map_azimuth_convention():
+    w = h = 33  # odd so the centre is a pixel: index 16
+    i, j = peak(render_light_map(SPEC, 1, [Light(0, 45, 0.0, 1.0)], w, h))
+    assert j > 16 and i == 16  # azimuth 0: right of centre
+    i, j = peak(render_light_map(SPEC, 1, [Light(90, 45, 0.0, 1.0)], w, h))
+    assert i < 16 and j == 16  # azimuth 90: above centre (y down)
+    i, j = peak(render_light_map(SPEC, 1, [Light(180, 45, 0.0, 1.0)], w, h))
+    assert j < 16 and i == 16
+    assert peak(render_light_map(SPEC, 1, [Light(123, 90, 0.5, 1.0)], w, h)) == (16, 16)  # overhead
+
+
+def test_light_map_rgb_amplitude_and_sum():
+    a, b = Light(30, 40, 0.2, 2.0, (1.0, 0.5, 0.0)), Light(250, 10, 0.9, 0.5)
+    rgb = render_light_map(SPEC, 3, [a], 12, 8)
+    grey = render_light_map(SPEC, 1, [a], 12, 8)
+    assert rgb.shape == (3, 8, 12) and rgb.dtype == np.float32
+    np.testing.assert_allclose(rgb[0], grey[0], rtol=1e-6)
+    np.testing.assert_allclose(rgb[1], grey[0] * 0.5, rtol=1e-6)
+    assert np.all(rgb[2] == 0)
+    both = render_light_map(SPEC, 1, [a, b], 12, 8)
+    np.testing.assert_allclose(both, grey + render_light_map(SPEC, 1, [b], 12, 8), rtol=1e-6)
+
+
+def test_vae_ref_honours_shift():
+    ref = VaeRef(id="x", scale=0.5, shift=0.1)
+    latent = torch.randn(1, 4, 2, 2)
+    assert torch.allclose(ref.normalise(latent), (latent - 0.1) * 0.5)
+    assert torch.allclose(ref.denormalise(ref.normalise(latent)), latent, atol=1e-6)
+
+
+def check_files(folder, manifest):
+    for ref in manifest["files"].values():
+        assert hashlib.sha256((folder / ref["path"]).read_bytes()).hexdigest() == ref["sha256"]
+    assert json.loads((folder / "model.json").read_text()) == manifest
+    assert (folder / "README.md").read_text().startswith("# ")
+
+
+def dims(value_info):
+    return [d.dim_param or d.dim_value for d in value_info.type.tensor_type.shape.dim]
+
+
+def test_export_bundles(tmp_path):
+    torch.manual_seed(0)
+    meta = Meta(id="t-vae", name="t")
+    vae = write_vae_bundle(tmp_path / "t-vae", meta, Encoder(VAE), Decoder(VAE), VAE)
+    assert vae["kind"] == "vae" and vae["downsample"] == 8 and vae["pixelRange"] == [-1.0, 1.0]
+    check_files(tmp_path / "t-vae", vae)
+    enc = onnx.load(str(tmp_path / "t-vae" / "encoder.onnx"))
+    assert dims(enc.graph.input[0]) == [1, 3, "H", "W"] and dims(enc.graph.output[0]) == [1, 4, "h", "w"]
+
+    spec = LbmSpec(task="shadow", vae=VaeRef(id="t-vae"), bridge_noise_sigma=0.01, light_map=SPEC,
+                   conditioning=(Conditioning("mask", "mask", 1, "bilinear"), Conditioning("light", "lightMap", 1, "render")))
+    lbm = write_lbm_bundle(tmp_path / "t-shadow", Meta(id="t-shadow", name="t"), UNet(UNET), spec)
+    check_files(tmp_path / "t-shadow", lbm)
+    assert list(lbm) == ["format", "id", "name", "version", "license", "provenance", "kind", "task", "vae",
+                         "conditioning", "lightMap", "sampler", "resolution", "files"]
+    assert lbm["resolution"]["multiple"] % lbm["vae"]["downsample"] == 0
+    den = onnx.load(str(tmp_path / "t-shadow" / "denoiser.onnx"))
+    assert [i.name for i in den.graph.input] == ["sample", "timestep"]
+    assert dims(den.graph.input[0]) == [1, 6, "h", "w"] and dims(den.graph.input[1]) == [1]
+    assert den.opset_import[0].version == 17
+    with pytest.raises(ValueError):
+        write_lbm_bundle(tmp_path / "bad", Meta(id="bad", name="t"), UNet(UNetConfig(cond_channels=1)), spec)
