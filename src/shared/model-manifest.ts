@@ -116,6 +116,11 @@ export const lbmManifestSchema = z
     if (m.resolution.multiple % m.vae.downsample !== 0) {
       issue('resolution.multiple must be a multiple of the VAE downsampling factor', ['resolution', 'multiple'])
     }
+    m.conditioning.forEach((c, i) => {
+      if (c.kind === 'image' && c.channels !== m.vae.latentChannels) {
+        issue('a VAE-encoded image has as many channels as the latent', ['conditioning', i, 'channels'])
+      }
+    })
     if (m.resolution.min > m.resolution.maxLongSide) issue('min exceeds maxLongSide', ['resolution'])
   })
 

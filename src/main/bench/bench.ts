@@ -1,0 +1,106 @@
+// The benchmark behind `npm run bench` / `lbm bench`: per-stage times of the main job (a cast
+// shadow) at several sizes, live-preview latency with the source latent cached, model load time,
+// peak resident memory, and each network's work (GFLOPs, when the bundle states it) and speed.
+import fs from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import sharp from 'sharp'
+import type { EditResult, Stage } from '../../shared/contract.ts'
+import { Engine } from '../engine/engine.ts'
+import { samplePath } from '../samples.ts'
+
+export interface BenchRow {
+  label: string
+  width: number
+  height: number
+  stages: Partial<Record<Stage, number>>
+  denoisePerStep: number
+  totalMs: number
+}
+
+export interface BenchReport {
+  model: string
+  device: EditResult['device']
+  cpu: string
+  loadMs: number
+  rows: BenchRow[]
+  preview: { size: number; coldMs: number; warmMs: number[] }
+  peakRssMb: number
+}
+
+const SIZES: { label: string; long: number }[] = [
+  { label: '512 px', long: 512 },
+  { label: '1024 px', long: 1024 },
+  { label: '2048 px', long: 2048 },
+  { label: '24 MP', long: 6000 }
+]
+
+async function makeInputs(dir: string, long: number) {
+  const w = long
+  const h = Math.round((long * 2) / 3)
+  const image = path.join(dir, `photo-${long}.jpg`)
+  const mask = path.join(dir, `mask-${long}.png`)
+  await sharp(samplePath('still-life.jpg')).resize(w, h, { fit: 'fill' }).jpeg({ quality: 92 }).toFile(image)
+  await sharp(samplePath('still-life-subject-mask.png')).resize(w, h, { fit: 'fill' }).png().toFile(mask)
+  return { image, mask, w, h }
+}
+
+export async function runBench(opts: { device?: 'auto' | 'cpu' | 'gpu'; sizes?: number[]; onRow?: (r: BenchRow) => void } = {}): Promise<BenchReport> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'lbm-bench-'))
+  const engine = new Engine({ device: opts.device ?? 'auto' })
+  try {
+    const modelId = await engine.modelIdFor('shadow')
+    const model = await engine.model(modelId)
+    const light = { azimuth: 30, elevation: 40, softness: 0.3 }
+    const rows: BenchRow[] = []
+    for (const size of SIZES.filter((s) => !opts.sizes || opts.sizes.includes(s.long))) {
+      const { image, mask, w, h } = await makeInputs(dir, size.long)
+      const result = await engine.run({ task: 'shadow', image, mask, light, output: { path: path.join(dir, `out-${size.long}.jpg`) } })
+      const row = { label: size.label, width: w, height: h, stages: result.timings, denoisePerStep: (result.timings.denoise ?? 0) / result.steps, totalMs: result.totalMs }
+      rows.push(row)
+      opts.onRow?.(row)
+    }
+    // Live preview: the first call reads and encodes; light changes then reuse the source latent.
+    const { image, mask } = await makeInputs(dir, 1024)
+    const previewSize = 512
+    const t0 = performance.now()
+    await engine.preview({ task: 'shadow', image, mask, light, output: { path: 'unused' } }, previewSize)
+    const coldMs = performance.now() - t0
+    const warmMs: number[] = []
+    for (let az = 0; az < 360; az += 45) {
+      const t = performance.now()
+      await engine.preview({ task: 'shadow', image, mask, light: { ...light, azimuth: az }, output: { path: 'unused' } }, previewSize)
+      warmMs.push(performance.now() - t)
+    }
+    return {
+      model: modelId,
+      device: model.device,
+      cpu: `${os.cpus()[0]?.model ?? 'unknown'} x${os.availableParallelism()}`,
+      loadMs: model.loadMs,
+      rows,
+      preview: { size: previewSize, coldMs, warmMs },
+      peakRssMb: process.resourceUsage().maxRSS / 1024
+    }
+  } finally {
+    await engine.dispose()
+    await fs.rm(dir, { recursive: true, force: true })
+  }
+}
+
+const ms = (v: number | undefined) => (v === undefined ? '–' : v < 10 ? v.toFixed(1) : Math.round(v).toString())
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+
+export function benchMarkdown(r: BenchReport): string {
+  const lines = [
+    `Model \`${r.model}\` on ${r.device.kind} (${r.device.provider}), ${r.cpu}. Model load: ${ms(r.loadMs)} ms. Peak RSS: ${Math.round(r.peakRssMb)} MB.`,
+    '',
+    '| size | read | encode | denoise / step | decode | transfer | write | total (ms) |',
+    '|---|---|---|---|---|---|---|---|'
+  ]
+  for (const row of r.rows) {
+    const s = row.stages
+    lines.push(`| ${row.label} (${row.width}x${row.height}) | ${ms(s.read)} | ${ms(s.encode)} | ${ms(row.denoisePerStep)} | ${ms(s.decode)} | ${ms(s.transfer)} | ${ms(s.write)} | ${ms(row.totalMs)} |`)
+  }
+  lines.push('', `Live preview at ${r.preview.size} px (light moved, source latent cached): median ${ms(median(r.preview.warmMs))} ms over ${r.preview.warmMs.length} moves; first preview (read + encode) ${ms(r.preview.coldMs)} ms.`)
+  return lines.join('\n')
+}

@@ -1,0 +1,176 @@
+// The engine that the CLI, the Electron main process and a local web host all use. Plain Node:
+// nothing here imports electron. It owns the loaded models and the source-latent cache, and turns
+// a validated EditRequest into a written file and an EditResult.
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import type { EditRequest, EditResult, ProgressEvent, Task } from '../../shared/contract.ts'
+import { editRequestSchema } from '../../shared/contract.ts'
+import { readImage, readMask, writeImage, type Raster } from '../image-io/index.ts'
+import { fitRaster, shrinkInputs } from './fit.ts'
+import { loadModel, type LoadedModel } from './model.ts'
+import { listModels, defaultModelId, defaultModelsDir, type ModelSummary } from './registry.ts'
+import type { DevicePreference, Logger } from './runtime.ts'
+import type { NoiseSource } from './sampler.ts'
+import { castShadow, compositeOnto, relight, removeObject, type TaskInput } from './tasks.ts'
+import type { PassContext, Timings } from './network.ts'
+import { timed } from './network.ts'
+import { LruCache } from './lru.ts'
+
+export interface EngineOptions {
+  modelsDir?: string
+  device?: DevicePreference
+  log?: Logger
+}
+
+export interface RunOptions {
+  signal?: AbortSignal
+  onProgress?: (e: ProgressEvent) => void
+  /** Replaces the seeded bridge noise (golden tests). */
+  noise?: NoiseSource
+}
+
+export interface PreviewResult {
+  image: Raster
+  device: EditResult['device']
+  timings: Timings
+}
+
+export class EditError extends Error {
+  constructor(
+    readonly code: string,
+    message: string
+  ) {
+    super(message)
+  }
+}
+
+export class Engine {
+  readonly modelsDir: string
+  readonly device: DevicePreference
+  private readonly log: Logger
+  private readonly loaded = new Map<string, Promise<LoadedModel>>()
+  private readonly latents = new LruCache<Float32Array>(4)
+  private readonly previews = new LruCache<{ image: Raster; mask: Uint8Array; background?: Raster }>(2)
+
+  constructor(opts: EngineOptions = {}) {
+    this.modelsDir = opts.modelsDir ?? process.env.LBM_MODELS_DIR ?? defaultModelsDir()
+    this.device = opts.device ?? 'auto'
+    this.log = opts.log ?? (() => {})
+  }
+
+  models(): Promise<ModelSummary[]> {
+    return listModels(this.modelsDir)
+  }
+
+  async modelIdFor(task: Task, requested?: string): Promise<string> {
+    return requested ?? (await defaultModelId(this.modelsDir, task))
+  }
+
+  /** Loads a model once (memoised); a failed load is forgotten so it can be retried. */
+  model(id: string): Promise<LoadedModel> {
+    let p = this.loaded.get(id)
+    if (!p) {
+      p = loadModel(id, { modelsDir: this.modelsDir, preference: this.device, log: this.log })
+      p.catch(() => this.loaded.delete(id))
+      this.loaded.set(id, p)
+    }
+    return p
+  }
+
+  private async prepare(request: EditRequest, ctx: PassContext) {
+    const modelId = await this.modelIdFor(request.task, request.model)
+    const model = await timed(ctx, 'load', () => this.model(modelId))
+    if (model.manifest.task !== request.task) {
+      throw new EditError('WRONG_MODEL', `model '${modelId}' does its task '${model.manifest.task}', not '${request.task}'`)
+    }
+    const steps = request.steps ?? model.manifest.sampler.defaultSteps
+    if (!model.manifest.sampler.allowedSteps.includes(steps)) {
+      throw new EditError('BAD_STEPS', `model '${modelId}' was trained for ${model.manifest.sampler.allowedSteps.join(', ')} steps, not ${steps}`)
+    }
+    return { model, steps }
+  }
+
+  private async readInputs(request: EditRequest) {
+    const { info, raster } = await readImage(request.image)
+    const mask = await readMask(request.mask, raster.width, raster.height)
+    let background: Raster | undefined
+    if (request.task === 'relight' && request.background) {
+      background = fitRaster((await readImage(request.background)).raster, raster)
+    }
+    return { info, raster, mask, background }
+  }
+
+  private execute(request: EditRequest, input: TaskInput, ctx: PassContext, background?: Raster): Promise<Raster> {
+    switch (request.task) {
+      case 'remove':
+        return removeObject(input, ctx)
+      case 'shadow':
+        return castShadow(input, ctx, request.light, request.strength)
+      case 'relight': {
+        const source = background ? compositeOnto(input.image, input.mask, background) : input.image
+        return relight({ ...input, image: source }, ctx, request.lights, background)
+      }
+    }
+  }
+
+  /** Runs an edit at full resolution and writes the output atomically. */
+  async run(requestInput: unknown, opts: RunOptions = {}): Promise<EditResult> {
+    const start = performance.now()
+    const request = editRequestSchema.parse(requestInput)
+    const ctx: PassContext = { timings: {}, onProgress: opts.onProgress, signal: opts.signal }
+    const { model, steps } = await this.prepare(request, ctx)
+    const { info, raster, mask, background } = await timed(ctx, 'read', () => this.readInputs(request))
+    const stat = await fs.stat(request.image)
+    const cacheKey = request.task === 'relight' && request.background ? undefined : `${path.resolve(request.image)}|${stat.mtimeMs}|${stat.size}`
+    const input: TaskInput = { model, image: raster, mask, steps, seed: request.seed, cacheKey, cache: this.latents, noise: opts.noise }
+    const edited = await this.execute(request, input, ctx, background)
+    opts.signal?.throwIfAborted()
+    const out = request.output
+    const written = await timed(ctx, 'write', () =>
+      writeImage(out.path, edited, { format: out.format, quality: out.quality, metadata: out.metadata, source: info, overwrite: out.overwrite })
+    )
+    return {
+      task: request.task,
+      model: model.manifest.id,
+      output: written.path,
+      format: written.format,
+      width: edited.width,
+      height: edited.height,
+      steps,
+      seed: request.seed,
+      device: model.device,
+      timings: ctx.timings,
+      totalMs: performance.now() - start
+    }
+  }
+
+  /**
+   * A fast preview at a screen size (long side `maxLongSide`): the decoded photo, mask and source
+   * latent are cached, so a change of light or mask only re-runs the denoiser and the decoder.
+   */
+  async preview(requestInput: unknown, maxLongSide: number, opts: RunOptions = {}): Promise<PreviewResult> {
+    const request = editRequestSchema.parse(requestInput)
+    const ctx: PassContext = { timings: {}, onProgress: opts.onProgress, signal: opts.signal }
+    const { model, steps } = await this.prepare(request, ctx)
+    const stat = await fs.stat(request.image)
+    const background = request.task === 'relight' ? request.background : undefined
+    const key = `${path.resolve(request.image)}|${stat.mtimeMs}|${stat.size}|${request.mask}|${background ?? ''}|${maxLongSide}`
+    let inputs = this.previews.get(key)
+    if (!inputs) {
+      inputs = await timed(ctx, 'read', async () => {
+        const full = await this.readInputs(request)
+        return shrinkInputs(full.raster, full.mask, full.background, maxLongSide)
+      })
+      this.previews.set(key, inputs)
+    }
+    const input: TaskInput = { model, image: inputs.image, mask: inputs.mask, steps, seed: request.seed, cacheKey: key, cache: this.latents, noise: opts.noise }
+    const image = await this.execute(request, input, ctx, inputs.background)
+    return { image, device: model.device, timings: ctx.timings }
+  }
+
+  async dispose(): Promise<void> {
+    const models = await Promise.allSettled(this.loaded.values())
+    this.loaded.clear()
+    await Promise.all(models.map((m) => (m.status === 'fulfilled' ? m.value.dispose() : undefined)))
+  }
+}

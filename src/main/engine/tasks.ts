@@ -1,0 +1,158 @@
+// The three edits, each from a decoded photo and its selection mask to the edited photo at the
+// photo's own size. The network runs at the model's working size; transfer.ts brings the result
+// back without losing the original's detail or touching pixels the edit does not own.
+import type { Light } from '../../shared/light.ts'
+import type { Raster } from '../image-io/index.ts'
+import { resizeRaster } from '../image-io/index.ts'
+import { expandRect, maskBounds, workingSize } from './geometry.ts'
+import type { LoadedModel } from './model.ts'
+import { bridgePass, encode, timed, type PassContext } from './network.ts'
+import { seededRandom } from './random.ts'
+import { boxMean, guidedTransfer, pasteBack } from './transfer.ts'
+import { chwToRaster, cropPlane, cropRaster, maskRaster, planeToUnit, rasterToCHW, remap } from './tensor.ts'
+import type { NoiseSource } from './sampler.ts'
+
+export interface LatentCache {
+  get(key: string): Float32Array | undefined
+  set(key: string, z: Float32Array): void
+}
+
+export interface TaskInput {
+  model: LoadedModel
+  /** The photo (RGB or RGBA, 8 or 16 bit), upright. */
+  image: Raster
+  /** The selection at the photo's size, 0..255. */
+  mask: Uint8Array
+  steps: number
+  seed: number
+  /** Caps the working size below the model's (live preview). */
+  maxLongSide?: number
+  /** Identifies the photo for the source-latent cache; undefined disables caching. */
+  cacheKey?: string
+  cache?: LatentCache
+  noise?: NoiseSource
+}
+
+export class TaskInputError extends Error {}
+
+/** Working-size RGB planes of a raster in the VAE's pixel range, and in [0,1] for the transfer. */
+async function workingPixels(model: LoadedModel, r: Raster, w: number, h: number) {
+  const small = r.width === w && r.height === h ? r : await resizeRaster(r, w, h, { kernel: 'lanczos3' })
+  const unit = rasterToCHW(small, 0, 1)
+  const net = remap(Float32Array.from(unit), [0, 1], model.manifest.vae.pixelRange)
+  return { unit, net }
+}
+
+async function workingMask(mask: Uint8Array, W: number, H: number, w: number, h: number): Promise<Float32Array> {
+  if (W === w && H === h) return planeToUnit(mask)
+  const small = await resizeRaster(maskRaster(mask, W, H), w, h, { kernel: 'linear' })
+  return planeToUnit(small.data)
+}
+
+async function cachedEncode(input: TaskInput, ctx: PassContext, key: string | undefined, pixels: Float32Array, w: number, h: number) {
+  const hit = key ? input.cache?.get(key) : undefined
+  if (hit) return hit
+  const z = await timed(ctx, 'encode', () => encode(input.model, pixels, w, h))
+  if (key) input.cache?.set(key, z)
+  return z
+}
+
+function requireSelection(input: TaskInput) {
+  const bounds = maskBounds(input.mask, input.image.width, input.image.height)
+  if (!bounds) throw new TaskInputError('the mask selects nothing (no pixel is above half white or opaque)')
+  return bounds
+}
+
+/**
+ * Object removal. Only a crop around the mask is processed (the work follows the mask, not the
+ * photo); the masked region is filled with uniform random pixels as in the paper, and the result
+ * is pasted back through a dilated, feathered mask: every pixel outside it is the input's, bit for bit.
+ */
+export async function removeObject(input: TaskInput, ctx: PassContext): Promise<Raster> {
+  const { model, image } = input
+  const bounds = requireSelection(input)
+  const long = Math.max(image.width, image.height)
+  const feather = Math.max(2, Math.round(long * 0.004))
+  const rect = expandRect(bounds, Math.max(16, Math.round(Math.max(bounds.width, bounds.height) * 0.5)), image.width, image.height)
+  const { width: w, height: h } = workingSize(rect.width, rect.height, model.manifest.resolution, input.maxLongSide)
+  const crop = cropRaster(image, rect)
+  // Dilate and feather in one pass: twice the box mean of the binary mask, clipped to 1.
+  const binary = cropPlane(input.mask, image.width, rect).map((v) => (v > 127 ? 1 : 0))
+  const spread = boxMean(Float32Array.from(binary), rect.width, rect.height, feather)
+  const alpha = Uint8Array.from(spread, (v) => Math.min(255, Math.round(510 * v)))
+
+  const { net } = await workingPixels(model, crop, w, h)
+  const hole = await workingMask(alpha, rect.width, rect.height, w, h)
+  const [lo, hi] = model.manifest.vae.pixelRange
+  const rng = seededRandom(input.seed ^ 0x9e3779b9)
+  const plane = w * h
+  for (let i = 0; i < plane; i++) {
+    hole[i] = hole[i] > 0.5 ? 1 : 0
+    if (hole[i]) for (let c = 0; c < 3; c++) net[c * plane + i] = lo + rng.uniform() * (hi - lo)
+  }
+  const lw = w / model.manifest.vae.downsample
+  const lh = h / model.manifest.vae.downsample
+  const zSource = await timed(ctx, 'encode', () => encode(model, net, w, h))
+  const out = await bridgePass(model, zSource, lw, lh, { mask: { data: hole, width: w, height: h } }, input, ctx)
+  return timed(ctx, 'transfer', async () => {
+    const patchSmall = chwToRaster(out, w, h, lo, hi, image.bitDepth)
+    const patch = await resizeRaster(patchSmall, rect.width, rect.height, { kernel: 'lanczos3' })
+    return pasteBack(image, patch, rect, alpha)
+  })
+}
+
+/** Shared by shadow and relight: run at working size, transfer as a low-frequency change. */
+async function lowFrequencyEdit(
+  input: TaskInput,
+  ctx: PassContext,
+  lights: readonly Light[],
+  weight: (i: number) => number,
+  background?: Raster
+): Promise<Raster> {
+  const { model, image } = input
+  requireSelection(input)
+  const { width: w, height: h } = workingSize(image.width, image.height, model.manifest.resolution, input.maxLongSide)
+  const lw = w / model.manifest.vae.downsample
+  const lh = h / model.manifest.vae.downsample
+  const { unit, net } = await workingPixels(model, image, w, h)
+  const mask = await workingMask(input.mask, image.width, image.height, w, h)
+  const key = input.cacheKey && `${model.vae.id}|${input.cacheKey}|${w}x${h}`
+  const zSource = await cachedEncode(input, ctx, key, net, w, h)
+  const images: Record<string, Float32Array> = {}
+  for (const spec of model.manifest.conditioning) {
+    if (spec.kind !== 'image') continue
+    // The only image conditioning the tasks know is the background; without one, the photo is its own.
+    const bg = background ? (await workingPixels(model, background, w, h)).net : net
+    images[spec.name] = background ? await timed(ctx, 'encode', () => encode(model, bg, w, h)) : zSource
+  }
+  const out = await bridgePass(model, zSource, lw, lh, { mask: { data: mask, width: w, height: h }, lights, images }, input, ctx)
+  return timed(ctx, 'transfer', () => {
+    const after = remap(out, model.manifest.vae.pixelRange, [0, 1])
+    return guidedTransfer(image, unit, after, w, h, { radius: Math.max(1, Math.round(Math.max(w, h) / 256)), eps: 1e-3, weight })
+  })
+}
+
+/** Cast shadow: the subject's own pixels never change; `strength` scales the darkening. */
+export function castShadow(input: TaskInput, ctx: PassContext, light: Light, strength: number): Promise<Raster> {
+  const mask = input.mask
+  return lowFrequencyEdit(input, ctx, [light], (i) => (255 - mask[i]) * strength)
+}
+
+/** Relighting: only the subject changes (feathered by the mask's own soft edge). */
+export function relight(input: TaskInput, ctx: PassContext, lights: readonly Light[], background?: Raster): Promise<Raster> {
+  const mask = input.mask
+  return lowFrequencyEdit(input, ctx, lights, (i) => mask[i], background)
+}
+
+/** Pastes the subject (mask) of `image` onto `background` (same size): the relighting source. */
+export function compositeOnto(image: Raster, mask: Uint8Array, background: Raster): Raster {
+  const C = image.channels
+  const B = background.channels
+  const data = image.data instanceof Uint16Array ? Uint16Array.from(image.data) : Uint8Array.from(image.data)
+  for (let i = 0; i < mask.length; i++) {
+    const a = mask[i] / 255
+    if (a === 1) continue
+    for (let c = 0; c < 3; c++) data[i * C + c] = Math.round(background.data[i * B + c] * (1 - a) + image.data[i * C + c] * a)
+  }
+  return { ...image, data }
+}
