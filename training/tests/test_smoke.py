@@ -1,4 +1,5 @@
 """Seconds-long checks of the models, sampler, light maps and bundle export."""
+from dataclasses import replace
 import hashlib
 import json
 
@@ -128,5 +129,6 @@ def test_export_bundles(tmp_path):
     assert [i.name for i in den.graph.input] == ["sample", "timestep"]
     assert dims(den.graph.input[0]) == [1, 6, "h", "w"] and dims(den.graph.input[1]) == [1]
     assert den.opset_import[0].version == 17
-    with pytest.raises(ValueError):
-        write_lbm_bundle(tmp_path / "bad", Meta(id="bad", name="t"), UNet(UNetConfig(cond_channels=1)), spec)
+    # one conditioning channel short of the spec's two
+    with pytest.raises(ValueError, match="input channels"):
+        write_lbm_bundle(tmp_path / "bad", Meta(id="bad", name="t"), UNet(replace(UNET, cond_channels=1)), spec)
