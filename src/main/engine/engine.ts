@@ -95,7 +95,7 @@ export class Engine {
     const mask = await readMask(request.mask, raster.width, raster.height)
     let background: Raster | undefined
     if (request.task === 'relight' && request.background) {
-      background = fitRaster((await readImage(request.background)).raster, raster)
+      background = await fitRaster((await readImage(request.background)).raster, raster)
     }
     return { info, raster, mask, background }
   }

@@ -21,7 +21,7 @@ export interface LoadedModel {
 type Role = keyof typeof ONNX_IO
 
 /** Checks a session's names, and its channel dimension where the graph fixes one. */
-function checkIo(id: string, role: Role, s: ModelSession, channels: Record<string, number>): void {
+function checkIo(id: string, role: Role, s: Pick<ModelSession, 'inputs' | 'outputs'>, channels: Record<string, number>): void {
   const expect = ONNX_IO[role]
   const names = (list: readonly { name: string }[]) => list.map((m) => m.name)
   const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((n) => b.includes(n))
@@ -92,26 +92,32 @@ export async function loadModel(id: string, opts: LoadOptions): Promise<LoadedMo
     denoiser: await verifiedFile(id, dir, manifest.files.denoiser)
   }
   const warm = warmups(manifest)
+  const C = manifest.vae.latentChannels
+  const channels: Record<Role, Record<string, number>> = {
+    encoder: { image: 3, latent: C },
+    decoder: { latent: C, image: 3 },
+    denoiser: { sample: denoiserInputChannels(manifest), v: C }
+  }
+  const sessions: ModelSession[] = []
   const open = async (role: Role, ownerId: string) => {
     try {
-      return await openSession(files[role], { preference: opts.preference, warmup: warm[role], log: opts.log })
+      const s = await openSession(files[role], {
+        preference: opts.preference,
+        warmup: warm[role],
+        log: opts.log,
+        check: (io) => checkIo(ownerId, role, io, channels[role])
+      })
+      sessions.push(s)
+      return s
     } catch (err) {
+      await Promise.all(sessions.map((s) => s.dispose()))
+      if (err instanceof ModelError) throw err
       throw new ModelError(ownerId, `${role} cannot be opened: ${(err as Error).message}`)
     }
   }
-  const C = manifest.vae.latentChannels
   const encoder = await open('encoder', vae.id)
   const decoder = await open('decoder', vae.id)
   const denoiser = await open('denoiser', id)
-  const sessions = [encoder, decoder, denoiser]
-  try {
-    checkIo(vae.id, 'encoder', encoder, { image: 3, latent: C })
-    checkIo(vae.id, 'decoder', decoder, { latent: C, image: 3 })
-    checkIo(id, 'denoiser', denoiser, { sample: denoiserInputChannels(manifest), v: C })
-  } catch (err) {
-    await Promise.all(sessions.map((s) => s.dispose()))
-    throw err
-  }
   return {
     manifest,
     vae,

@@ -52,6 +52,13 @@ export function providerChain(pref: DevicePreference, platform: string = process
   return [...gpu, 'cpu']
 }
 
+// NOTE: onnxruntime prints a multi-line native error when a GPU library is missing, which is the
+// normal case on most machines; our own one-line reasons are logged instead.
+ort.env.logLevel = 'fatal'
+
+/** Providers that failed to load in this process, with the reason: not retried for every file. */
+const unavailable = new Map<string, string>()
+
 function sessionOptions(provider: string): ort.InferenceSession.SessionOptions {
   return {
     executionProviders: [provider],
@@ -84,6 +91,11 @@ async function runRaw(session: ort.InferenceSession, feeds: Feeds): Promise<Reco
   return out
 }
 
+function firstLine(err: unknown): string {
+  const line = (err instanceof Error ? err.message : String(err)).split('\n')[0].trim()
+  return line.length > 200 ? `${line.slice(0, 100)}…${line.slice(-100)}` : line
+}
+
 function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   if (a.length !== b.length) return Infinity
   let m = 0
@@ -109,6 +121,20 @@ export interface OpenSessionOptions {
   /** Largest |gpu - cpu| accepted on the warm-up output. */
   tolerance?: number
   log?: Logger
+  /** Checks the graph's inputs and outputs before anything runs; its error is the model's, not the device's. */
+  check?: (io: { inputs: IoMetadata[]; outputs: IoMetadata[] }) => void
+}
+
+class ModelCheckError extends Error {}
+
+function checked(session: ort.InferenceSession, opts: OpenSessionOptions): ort.InferenceSession {
+  try {
+    opts.check?.({ inputs: metadata(session.inputMetadata), outputs: metadata(session.outputMetadata) })
+  } catch (err) {
+    void session.release()
+    throw new ModelCheckError((err as Error).message, { cause: err })
+  }
+  return session
 }
 
 /**
@@ -122,7 +148,7 @@ export async function openSession(file: string, opts: OpenSessionOptions): Promi
   let cpu: ort.InferenceSession | undefined
   let reference: Record<string, FloatTensor> | undefined
   const cpuReference = async () => {
-    cpu ??= await ort.InferenceSession.create(file, sessionOptions('cpu'))
+    cpu ??= checked(await ort.InferenceSession.create(file, sessionOptions('cpu')), opts)
     reference ??= await runRaw(cpu, opts.warmup)
     return reference
   }
@@ -131,9 +157,20 @@ export async function openSession(file: string, opts: OpenSessionOptions): Promi
       await cpuReference()
       return wrap(file, cpu!, { kind: 'cpu', provider, skipped })
     }
+    const known = unavailable.get(provider)
+    if (known) {
+      skipped.push({ provider, reason: known })
+      continue
+    }
     let session: ort.InferenceSession | undefined
     try {
-      session = await ort.InferenceSession.create(file, sessionOptions(provider))
+      try {
+        session = await ort.InferenceSession.create(file, sessionOptions(provider))
+      } catch (err) {
+        unavailable.set(provider, firstLine(err))
+        throw err
+      }
+      checked(session, opts)
       const got = await runRaw(session, opts.warmup)
       const want = await cpuReference()
       for (const name of Object.keys(want)) {
@@ -143,8 +180,9 @@ export async function openSession(file: string, opts: OpenSessionOptions): Promi
       await cpu?.release()
       return wrap(file, session, { kind: 'gpu', provider, skipped })
     } catch (err) {
+      if (err instanceof ModelCheckError) throw (err.cause as Error)
       await session?.release().catch(() => {})
-      const reason = (err as Error).message.split('\n')[0]
+      const reason = firstLine(err)
       skipped.push({ provider, reason })
       log(`device: skipped ${provider} for ${file}: ${reason}`)
     }
