@@ -118,8 +118,9 @@ export class Engine {
     const start = performance.now()
     const request = editRequestSchema.parse(requestInput)
     const ctx: PassContext = { timings: {}, onProgress: opts.onProgress, signal: opts.signal }
-    const { model, steps } = await this.prepare(request, ctx)
+    // Inputs first: a bad file is reported before any time goes into loading a model.
     const { info, raster, mask, background } = await timed(ctx, 'read', () => this.readInputs(request))
+    const { model, steps } = await this.prepare(request, ctx)
     const stat = await fs.stat(request.image)
     const cacheKey = request.task === 'relight' && request.background ? undefined : `${path.resolve(request.image)}|${stat.mtimeMs}|${stat.size}`
     const input: TaskInput = { model, image: raster, mask, steps, seed: request.seed, cacheKey, cache: this.latents, noise: opts.noise }

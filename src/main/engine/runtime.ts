@@ -1,6 +1,9 @@
 // The one module that owns onnxruntime. Everything above it speaks of devices (cpu / gpu), never
 // of execution providers; the device -> provider table is here, per platform.
+import fs from 'node:fs'
+import { createRequire } from 'node:module'
 import os from 'node:os'
+import path from 'node:path'
 import * as ort from 'onnxruntime-node'
 
 export type DevicePreference = 'auto' | 'cpu' | 'gpu'
@@ -55,6 +58,20 @@ export function providerChain(pref: DevicePreference, platform: string = process
 // NOTE: onnxruntime prints a multi-line native error when a GPU library is missing, which is the
 // normal case on most machines; our own one-line reasons are logged instead.
 ort.env.logLevel = 'fatal'
+
+/**
+ * Cheap reasons not to try a provider at all on this machine. Probing costs time, and native
+ * libraries print warnings of their own when they find nothing.
+ */
+function precheck(provider: string): string | undefined {
+  if (process.platform !== 'linux') return undefined
+  if (provider === 'cuda') {
+    const bin = path.join(path.dirname(createRequire(import.meta.url).resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', 'linux', process.arch)
+    if (!fs.existsSync(path.join(bin, 'libonnxruntime_providers_cuda.so'))) return 'CUDA provider not installed (see README, GPU set-up)'
+  }
+  if (provider === 'webgpu' && !fs.existsSync('/dev/dri')) return 'no GPU device node (/dev/dri) on this machine'
+  return undefined
+}
 
 /** Providers that failed to load in this process, with the reason: not retried for every file. */
 const unavailable = new Map<string, string>()
@@ -157,7 +174,7 @@ export async function openSession(file: string, opts: OpenSessionOptions): Promi
       await cpuReference()
       return wrap(file, cpu!, { kind: 'cpu', provider, skipped })
     }
-    const known = unavailable.get(provider)
+    const known = unavailable.get(provider) ?? precheck(provider)
     if (known) {
       skipped.push({ provider, reason: known })
       continue
