@@ -8,7 +8,7 @@ import { expandRect, maskBounds, workingSize } from './geometry.ts'
 import type { LoadedModel } from './model.ts'
 import { bridgePass, encode, timed, type PassContext } from './network.ts'
 import { seededRandom } from './random.ts'
-import { boxMean, guidedTransfer, pasteBack } from './transfer.ts'
+import { boxMean, guidedTransfer, pasteBack, type TransferOptions } from './transfer.ts'
 import { chwToRaster, cropPlane, cropRaster, maskRaster, planeToUnit, rasterToCHW, remap } from './tensor.ts'
 import type { NoiseSource } from './sampler.ts'
 
@@ -106,7 +106,7 @@ async function lowFrequencyEdit(
   input: TaskInput,
   ctx: PassContext,
   lights: readonly Light[],
-  weight: (i: number) => number,
+  weights: TransferOptions['weights'],
   background?: Raster
 ): Promise<Raster> {
   const { model, image } = input
@@ -128,20 +128,18 @@ async function lowFrequencyEdit(
   const out = await bridgePass(model, zSource, lw, lh, { mask: { data: mask, width: w, height: h }, lights, images }, input, ctx)
   return timed(ctx, 'transfer', () => {
     const after = remap(out, model.manifest.vae.pixelRange, [0, 1])
-    return guidedTransfer(image, unit, after, w, h, { radius: Math.max(1, Math.round(Math.max(w, h) / 256)), eps: 1e-3, weight })
+    return guidedTransfer(image, unit, after, w, h, { radius: Math.max(1, Math.round(Math.max(w, h) / 256)), eps: 1e-3, weights })
   })
 }
 
 /** Cast shadow: the subject's own pixels never change; `strength` scales the darkening. */
 export function castShadow(input: TaskInput, ctx: PassContext, light: Light, strength: number): Promise<Raster> {
-  const mask = input.mask
-  return lowFrequencyEdit(input, ctx, [light], (i) => (255 - mask[i]) * strength)
+  return lowFrequencyEdit(input, ctx, [light], { mask: input.mask, invert: true, scale: strength })
 }
 
 /** Relighting: only the subject changes (feathered by the mask's own soft edge). */
 export function relight(input: TaskInput, ctx: PassContext, lights: readonly Light[], background?: Raster): Promise<Raster> {
-  const mask = input.mask
-  return lowFrequencyEdit(input, ctx, lights, (i) => mask[i], background)
+  return lowFrequencyEdit(input, ctx, lights, { mask: input.mask, invert: false, scale: 1 }, background)
 }
 
 /** Pastes the subject (mask) of `image` onto `background` (same size): the relighting source. */

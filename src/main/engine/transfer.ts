@@ -44,42 +44,45 @@ export function pasteBack(original: Raster, patch: Raster, rect: Rect, alpha: Ui
   return { ...original, data: out }
 }
 
-/** Mean over a (2r+1)^2 box, clipped at the borders (summed-area table). */
+/** Mean over a (2r+1)^2 box, clipped at the borders: two running-sum passes, O(n) for any r. */
 export function boxMean(src: Float32Array, w: number, h: number, r: number): Float32Array {
-  const sat = new Float64Array((w + 1) * (h + 1))
+  const tmp = new Float32Array(w * h)
   for (let y = 0; y < h; y++) {
-    let row = 0
+    const row = y * w
+    let sum = 0
+    for (let x = 0; x < Math.min(r, w); x++) sum += src[row + x]
     for (let x = 0; x < w; x++) {
-      row += src[y * w + x]
-      sat[(y + 1) * (w + 1) + x + 1] = sat[y * (w + 1) + x + 1] + row
+      if (x + r < w) sum += src[row + x + r]
+      if (x - r - 1 >= 0) sum -= src[row + x - r - 1]
+      tmp[row + x] = sum / (Math.min(w - 1, x + r) - Math.max(0, x - r) + 1)
     }
   }
   const out = new Float32Array(w * h)
-  for (let y = 0; y < h; y++) {
-    const y0 = Math.max(0, y - r)
-    const y1 = Math.min(h, y + r + 1)
-    for (let x = 0; x < w; x++) {
-      const x0 = Math.max(0, x - r)
-      const x1 = Math.min(w, x + r + 1)
-      const s = sat[y1 * (w + 1) + x1] - sat[y0 * (w + 1) + x1] - sat[y1 * (w + 1) + x0] + sat[y0 * (w + 1) + x0]
-      out[y * w + x] = s / ((y1 - y0) * (x1 - x0))
+  for (let x = 0; x < w; x++) {
+    let sum = 0
+    for (let y = 0; y < Math.min(r, h); y++) sum += tmp[y * w + x]
+    for (let y = 0; y < h; y++) {
+      if (y + r < h) sum += tmp[(y + r) * w + x]
+      if (y - r - 1 >= 0) sum -= tmp[(y - r - 1) * w + x]
+      out[y * w + x] = sum / (Math.min(h - 1, y + r) - Math.max(0, y - r) + 1)
     }
   }
   return out
 }
 
+function product(p: Float32Array, q: Float32Array): Float32Array {
+  const o = new Float32Array(p.length)
+  for (let i = 0; i < p.length; i++) o[i] = p[i] * q[i]
+  return o
+}
+
 /** Guided-filter coefficients (a, b) of `out ~= a * guide + b`, box-averaged, for one plane. */
 export function guidedCoefficients(guide: Float32Array, target: Float32Array, w: number, h: number, r: number, eps: number) {
   const n = w * h
-  const mul = (p: Float32Array, q: Float32Array) => {
-    const o = new Float32Array(n)
-    for (let i = 0; i < n; i++) o[i] = p[i] * q[i]
-    return o
-  }
   const mI = boxMean(guide, w, h, r)
   const mP = boxMean(target, w, h, r)
-  const mII = boxMean(mul(guide, guide), w, h, r)
-  const mIP = boxMean(mul(guide, target), w, h, r)
+  const mII = boxMean(product(guide, guide), w, h, r)
+  const mIP = boxMean(product(guide, target), w, h, r)
   const a = new Float32Array(n)
   const b = new Float32Array(n)
   for (let i = 0; i < n; i++) {
@@ -94,8 +97,11 @@ export interface TransferOptions {
   radius: number
   /** Regularisation: larger = smoother, more purely low-frequency transfer. */
   eps: number
-  /** Per-pixel weight of the edit at full resolution (0..255); 0 keeps the original pixel exactly. */
-  weight?: (index: number) => number
+  /**
+   * Where the edit applies at full resolution: weight = mask (or 255 - mask when `invert`) times
+   * `scale`, out of 255. A weight of 0 keeps the original pixel exactly. Absent: everywhere.
+   */
+  weights?: { mask: Uint8Array; invert: boolean; scale: number }
 }
 
 /**
@@ -113,36 +119,45 @@ export function guidedTransfer(original: Raster, before: Float32Array, after: Fl
   const out = cloneData(src)
   const xs = axisTaps(w, W)
   const ys = axisTaps(h, H)
-  const rowA = [new Float32Array(w), new Float32Array(w), new Float32Array(w)]
-  const rowB = [new Float32Array(w), new Float32Array(w), new Float32Array(w)]
+  const mask = opts.weights?.mask
+  const invert = opts.weights?.invert ?? false
+  const scale = (opts.weights?.scale ?? 1) / 255
+  const inv = 1 / max
+  // Six coefficient rows (a and b per channel), interpolated vertically once per output row.
+  const rows = Array.from({ length: 6 }, () => new Float32Array(w))
+  const planes = coeffs.flatMap(({ a, b }) => [a, b])
   for (let y = 0; y < H; y++) {
-    // Interpolate the coefficient rows vertically once per output row, then horizontally per pixel.
     const r0 = ys.i0[y] * w
     const r1 = ys.i1[y] * w
     const wy = ys.w[y]
-    for (let c = 0; c < 3; c++) {
-      const { a, b } = coeffs[c]
-      for (let x = 0; x < w; x++) {
-        rowA[c][x] = a[r0 + x] * (1 - wy) + a[r1 + x] * wy
-        rowB[c][x] = b[r0 + x] * (1 - wy) + b[r1 + x] * wy
-      }
+    for (let k = 0; k < 6; k++) {
+      const p = planes[k]
+      const row = rows[k]
+      for (let x = 0; x < w; x++) row[x] = p[r0 + x] + (p[r1 + x] - p[r0 + x]) * wy
     }
+    const [a0, b0, a1, b1, a2, b2] = rows
     for (let x = 0; x < W; x++) {
       const idx = y * W + x
-      const k = opts.weight ? opts.weight(idx) : 255
-      if (k === 0) continue
+      let k = 1
+      if (mask) {
+        k = (invert ? 255 - mask[idx] : mask[idx]) * scale
+        if (k === 0) continue
+      }
       const x0 = xs.i0[x]
       const x1 = xs.i1[x]
       const wx = xs.w[x]
       const o = idx * C
-      for (let c = 0; c < 3; c++) {
-        const A = rowA[c][x0] * (1 - wx) + rowA[c][x1] * wx
-        const B = rowB[c][x0] * (1 - wx) + rowB[c][x1] * wx
-        const v = src[o + c] / max
-        const edited = Math.min(1, Math.max(0, A * v + B))
-        out[o + c] = Math.round((v + ((edited - v) * k) / 255) * max)
-      }
+      out[o] = apply(src[o] * inv, a0[x0] + (a0[x1] - a0[x0]) * wx, b0[x0] + (b0[x1] - b0[x0]) * wx, k, max)
+      out[o + 1] = apply(src[o + 1] * inv, a1[x0] + (a1[x1] - a1[x0]) * wx, b1[x0] + (b1[x1] - b1[x0]) * wx, k, max)
+      out[o + 2] = apply(src[o + 2] * inv, a2[x0] + (a2[x1] - a2[x0]) * wx, b2[x0] + (b2[x1] - b2[x0]) * wx, k, max)
     }
   }
   return { ...original, data: out }
+}
+
+/** One channel of one pixel: the fitted edit a * v + b, clamped, blended with weight k. */
+function apply(v: number, a: number, b: number, k: number, max: number): number {
+  let e = a * v + b
+  e = e < 0 ? 0 : e > 1 ? 1 : e
+  return ((v + (e - v) * k) * max + 0.5) | 0
 }
