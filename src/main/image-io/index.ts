@@ -1,0 +1,11 @@
+// The one place that does image I/O (sharp). See CONTEXT.md for the guarantees.
+export type { ImageFormat, ImageInfo, PixelArray, Raster, ReadOptions, WriteOptions, WriteResult } from './types.ts'
+export { DEFAULT_MAX_PIXELS } from './types.ts'
+export { ImageIOError, type ImageIOErrorCode } from './errors.ts'
+export { formatFromPath } from './formats.ts'
+export { probeImage } from './probe.ts'
+export { readImage } from './read.ts'
+export { readMask } from './mask.ts'
+export { resizeRaster, type ResizeKernel } from './resize.ts'
+export { encodeImage } from './encode.ts'
+export { writeImage } from './write.ts'
