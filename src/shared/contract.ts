@@ -91,6 +91,8 @@ export interface EditResult {
   format: string
   width: number
   height: number
+  /** The size the network ran at (a crop around the mask for removal). */
+  working: { width: number; height: number }
   steps: number
   seed: number
   device: DeviceReport

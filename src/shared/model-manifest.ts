@@ -11,7 +11,9 @@ export type Task = (typeof TASKS)[number]
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex sha256')
 const fileRef = z.strictObject({
   path: z.string().min(1).refine((p) => !p.includes('..') && !p.startsWith('/'), 'must stay inside the bundle'),
-  sha256
+  sha256,
+  /** Optional: FLOPs per pixel of the network's spatial input, for the benchmark's GFLOP/s. */
+  flopsPerPixel: z.number().positive().optional()
 })
 const provenance = z.strictObject({
   data: z.array(z.string()).min(1),

@@ -11,6 +11,7 @@ import onnx
 import torch
 from torch import nn
 
+from .flops import flops_per_pixel
 from .light import LightMapSpec
 from .models import Decoder, Encoder, UNet, VaeConfig
 
@@ -120,8 +121,8 @@ def export_onnx(module: nn.Module, role: str, args: tuple[torch.Tensor, ...], pa
         raise RuntimeError(f"{path.name}: I/O {got_in} -> {got_out}, expected {inputs} -> {outputs}")
 
 
-def _file_ref(folder: Path, name: str) -> dict:
-    return {"path": name, "sha256": sha256(folder / name)}
+def _file_ref(folder: Path, name: str, module: nn.Module, args: tuple[torch.Tensor, ...]) -> dict:
+    return {"path": name, "sha256": sha256(folder / name), "flopsPerPixel": round(flops_per_pixel(module, args), 1)}
 
 
 def _write(folder: Path, manifest: dict, card: str) -> dict:
@@ -135,11 +136,14 @@ def write_vae_bundle(folder: Path, meta: Meta, encoder: Encoder, decoder: Decode
     folder.mkdir(parents=True, exist_ok=True)
     h, w = EXAMPLE_HW
     f = cfg.downsample
-    export_onnx(encoder, "encoder", (torch.zeros(1, 3, h, w),), folder / "encoder.onnx")
-    export_onnx(decoder, "decoder", (torch.zeros(1, cfg.latent_channels, h // f, w // f),), folder / "decoder.onnx")
+    enc_args = (torch.zeros(1, 3, h, w),)
+    dec_args = (torch.zeros(1, cfg.latent_channels, h // f, w // f),)
+    export_onnx(encoder, "encoder", enc_args, folder / "encoder.onnx")
+    export_onnx(decoder, "decoder", dec_args, folder / "decoder.onnx")
     manifest = {**meta.to_json(), "kind": "vae", "latentChannels": cfg.latent_channels, "downsample": f,
                 "pixelRange": list(pixel_range),
-                "files": {"encoder": _file_ref(folder, "encoder.onnx"), "decoder": _file_ref(folder, "decoder.onnx")}}
+                "files": {"encoder": _file_ref(folder, "encoder.onnx", encoder, enc_args),
+                          "decoder": _file_ref(folder, "decoder.onnx", decoder, dec_args)}}
     card = (f"# {meta.name}\n\n{meta.card}\n\n"
             f"- kind: vae; encoder `image` [1,3,H,W] -> `latent` [1,{cfg.latent_channels},H/{f},W/{f}] (unscaled mean); "
             f"decoder `latent` -> `image`\n- pixel range: {list(pixel_range)}\n- license: {meta.license}\n"
@@ -161,7 +165,7 @@ def write_lbm_bundle(folder: Path, meta: Meta, unet: UNet, spec: LbmSpec) -> dic
     manifest["sampler"] = {"defaultSteps": spec.default_steps, "allowedSteps": list(spec.allowed_steps),
                            "bridgeNoiseSigma": spec.bridge_noise_sigma}
     manifest["resolution"] = {"min": spec.resolution_min, "maxLongSide": spec.max_long_side, "multiple": spec.multiple}
-    manifest["files"] = {"denoiser": _file_ref(folder, "denoiser.onnx")}
+    manifest["files"] = {"denoiser": _file_ref(folder, "denoiser.onnx", unet, args)}
     cond = ", ".join(f"{c.name} ({c.kind}, {c.channels} ch, {c.resize})" for c in spec.conditioning) or "none"
     card = (f"# {meta.name}\n\n{meta.card}\n\n"
             f"- kind: lbm, task `{spec.task}`; VAE `{spec.vae.id}` (scale {spec.vae.scale}, shift {spec.vae.shift})\n"

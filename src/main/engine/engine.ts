@@ -11,7 +11,7 @@ import { loadModel, type LoadedModel } from './model.ts'
 import { listModels, defaultModelId, defaultModelsDir, type ModelSummary } from './registry.ts'
 import type { DevicePreference, Logger } from './runtime.ts'
 import type { NoiseSource } from './sampler.ts'
-import { castShadow, compositeOnto, relight, removeObject, type TaskInput } from './tasks.ts'
+import { castShadow, compositeOnto, relight, removeObject, type TaskInput, type TaskOutput } from './tasks.ts'
 import type { PassContext, Timings } from './network.ts'
 import { timed } from './network.ts'
 import { LruCache } from './lru.ts'
@@ -100,7 +100,7 @@ export class Engine {
     return { info, raster, mask, background }
   }
 
-  private execute(request: EditRequest, input: TaskInput, ctx: PassContext, background?: Raster): Promise<Raster> {
+  private execute(request: EditRequest, input: TaskInput, ctx: PassContext, background?: Raster): Promise<TaskOutput> {
     switch (request.task) {
       case 'remove':
         return removeObject(input, ctx)
@@ -124,7 +124,7 @@ export class Engine {
     const stat = await fs.stat(request.image)
     const cacheKey = request.task === 'relight' && request.background ? undefined : `${path.resolve(request.image)}|${stat.mtimeMs}|${stat.size}`
     const input: TaskInput = { model, image: raster, mask, steps, seed: request.seed, cacheKey, cache: this.latents, noise: opts.noise }
-    const edited = await this.execute(request, input, ctx, background)
+    const { image: edited, working } = await this.execute(request, input, ctx, background)
     opts.signal?.throwIfAborted()
     const out = request.output
     const written = await timed(ctx, 'write', () =>
@@ -137,6 +137,7 @@ export class Engine {
       format: written.format,
       width: edited.width,
       height: edited.height,
+      working,
       steps,
       seed: request.seed,
       device: model.device,
@@ -165,7 +166,7 @@ export class Engine {
       this.previews.set(key, inputs)
     }
     const input: TaskInput = { model, image: inputs.image, mask: inputs.mask, steps, seed: request.seed, cacheKey: key, cache: this.latents, noise: opts.noise }
-    const image = await this.execute(request, input, ctx, inputs.background)
+    const { image } = await this.execute(request, input, ctx, inputs.background)
     return { image, device: model.device, timings: ctx.timings }
   }
 

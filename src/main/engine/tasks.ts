@@ -4,7 +4,7 @@
 import type { Light } from '../../shared/light.ts'
 import type { Raster } from '../image-io/index.ts'
 import { resizeRaster } from '../image-io/index.ts'
-import { expandRect, maskBounds, workingSize } from './geometry.ts'
+import { expandRect, maskBounds, workingSize, type Size } from './geometry.ts'
 import type { LoadedModel } from './model.ts'
 import { bridgePass, encode, timed, type PassContext } from './network.ts'
 import { seededRandom } from './random.ts'
@@ -34,6 +34,12 @@ export interface TaskInput {
 }
 
 export class TaskInputError extends Error {}
+
+/** An edited photo, and the size the network ran at. */
+export interface TaskOutput {
+  image: Raster
+  working: Size
+}
 
 /** Working-size RGB planes of a raster in the VAE's pixel range, and in [0,1] for the transfer. */
 async function workingPixels(model: LoadedModel, r: Raster, w: number, h: number) {
@@ -68,7 +74,7 @@ function requireSelection(input: TaskInput) {
  * photo); the masked region is filled with uniform random pixels as in the paper, and the result
  * is pasted back through a dilated, feathered mask: every pixel outside it is the input's, bit for bit.
  */
-export async function removeObject(input: TaskInput, ctx: PassContext): Promise<Raster> {
+export async function removeObject(input: TaskInput, ctx: PassContext): Promise<TaskOutput> {
   const { model, image } = input
   const bounds = requireSelection(input)
   const long = Math.max(image.width, image.height)
@@ -94,11 +100,12 @@ export async function removeObject(input: TaskInput, ctx: PassContext): Promise<
   const lh = h / model.manifest.vae.downsample
   const zSource = await timed(ctx, 'encode', () => encode(model, net, w, h))
   const out = await bridgePass(model, zSource, lw, lh, { mask: { data: hole, width: w, height: h } }, input, ctx)
-  return timed(ctx, 'transfer', async () => {
+  const edited = await timed(ctx, 'transfer', async () => {
     const patchSmall = chwToRaster(out, w, h, lo, hi, image.bitDepth)
     const patch = await resizeRaster(patchSmall, rect.width, rect.height, { kernel: 'lanczos3' })
     return pasteBack(image, patch, rect, alpha)
   })
+  return { image: edited, working: { width: w, height: h } }
 }
 
 /** Shared by shadow and relight: run at working size, transfer as a low-frequency change. */
@@ -108,7 +115,7 @@ async function lowFrequencyEdit(
   lights: readonly Light[],
   weights: TransferOptions['weights'],
   background?: Raster
-): Promise<Raster> {
+): Promise<TaskOutput> {
   const { model, image } = input
   requireSelection(input)
   const { width: w, height: h } = workingSize(image.width, image.height, model.manifest.resolution, input.maxLongSide)
@@ -126,19 +133,20 @@ async function lowFrequencyEdit(
     images[spec.name] = background ? await timed(ctx, 'encode', () => encode(model, bg, w, h)) : zSource
   }
   const out = await bridgePass(model, zSource, lw, lh, { mask: { data: mask, width: w, height: h }, lights, images }, input, ctx)
-  return timed(ctx, 'transfer', () => {
+  const edited = await timed(ctx, 'transfer', () => {
     const after = remap(out, model.manifest.vae.pixelRange, [0, 1])
     return guidedTransfer(image, unit, after, w, h, { radius: Math.max(1, Math.round(Math.max(w, h) / 256)), eps: 1e-3, weights })
   })
+  return { image: edited, working: { width: w, height: h } }
 }
 
 /** Cast shadow: the subject's own pixels never change; `strength` scales the darkening. */
-export function castShadow(input: TaskInput, ctx: PassContext, light: Light, strength: number): Promise<Raster> {
+export function castShadow(input: TaskInput, ctx: PassContext, light: Light, strength: number): Promise<TaskOutput> {
   return lowFrequencyEdit(input, ctx, [light], { mask: input.mask, invert: true, scale: strength })
 }
 
 /** Relighting: only the subject changes (feathered by the mask's own soft edge). */
-export function relight(input: TaskInput, ctx: PassContext, lights: readonly Light[], background?: Raster): Promise<Raster> {
+export function relight(input: TaskInput, ctx: PassContext, lights: readonly Light[], background?: Raster): Promise<TaskOutput> {
   return lowFrequencyEdit(input, ctx, lights, { mask: input.mask, invert: false, scale: 1 }, background)
 }
 

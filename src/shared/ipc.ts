@@ -1,0 +1,123 @@
+// The one contract between the renderer and whatever hosts the engine (Electron main over IPC, or
+// the local web host over HTTP). Invoke channels carry zod schemas for their arguments, so every
+// payload is validated where it arrives; every other type here is derived from this file and from
+// contract.ts. Push channels flow host -> renderer. Never imports electron or node.
+import { z } from 'zod'
+import { editRequestSchema, type EditResult, type ProgressEvent, type Result, type Task } from './contract.ts'
+
+/** What the renderer needs to know about an installed model (the engine's ModelSummary satisfies it). */
+export interface ModelInfo {
+  id: string
+  kind: 'lbm' | 'vae'
+  task?: Task
+  name: string
+  version: string
+  steps?: number[]
+  /** Set when the model is listed but cannot be used. */
+  error?: string
+}
+
+/** Absolute paths of the bundled sample photos, and a folder the app may write outputs to. */
+export interface SamplePaths {
+  photo: string
+  subjectMask: string
+  objectMask: string
+  backdrop: string
+  outputDir: string
+}
+
+export interface PreviewImage {
+  /** The edited picture, PNG-encoded, base64. */
+  pngBase64: string
+  width: number
+  height: number
+  device: EditResult['device']
+}
+
+export const previewOptionsSchema = z.strictObject({
+  /** Long side of the preview in pixels. */
+  maxLongSide: z.number().int().min(64).max(4096)
+})
+
+/** Arguments of each invoke channel, as a tuple schema. */
+export const invokeArgs = {
+  'models:list': z.tuple([]),
+  'samples:paths': z.tuple([]),
+  'edit:run': z.tuple([editRequestSchema]),
+  'edit:preview': z.tuple([editRequestSchema, previewOptionsSchema]),
+  'dialog:openImage': z.tuple([])
+} as const
+
+/** What each invoke channel answers (always wrapped in a Result: errors cross as values). */
+export interface InvokeValues {
+  'models:list': ModelInfo[]
+  'samples:paths': SamplePaths
+  'edit:run': EditResult
+  'edit:preview': PreviewImage
+  'dialog:openImage': string | null
+}
+
+export type InvokeChannel = keyof typeof invokeArgs & keyof InvokeValues
+export const INVOKE_CHANNELS = Object.keys(invokeArgs) as InvokeChannel[]
+/** Arguments as the caller writes them (defaults optional). */
+export type InvokeArgs<C extends InvokeChannel> = z.input<(typeof invokeArgs)[C]>
+/** Arguments after validation (defaults filled in). */
+export type ParsedArgs<C extends InvokeChannel> = z.output<(typeof invokeArgs)[C]>
+export type InvokeResult<C extends InvokeChannel> = Result<InvokeValues[C]>
+
+/** Host -> renderer events. */
+export interface PushPayloads {
+  'edit:progress': ProgressEvent
+}
+export type PushChannel = keyof PushPayloads
+export type Emit = <C extends PushChannel>(channel: C, payload: PushPayloads[C]) => void
+
+export function isInvokeChannel(name: string): name is InvokeChannel {
+  return Object.hasOwn(invokeArgs, name)
+}
+
+/** Validates a channel's raw arguments; the message is one readable line. */
+export function parseArgs<C extends InvokeChannel>(channel: C, raw: unknown[]): Result<ParsedArgs<C>> {
+  const parsed = invokeArgs[channel].safeParse(raw)
+  if (parsed.success) return { ok: true, value: parsed.data as ParsedArgs<C> }
+  const message = parsed.error.issues
+    .map((i) => {
+      // Drop the tuple index so a request issue reads `light.elevation: ...`, not `0.light.elevation`.
+      const path = i.path.slice(1).join('.')
+      return `${path || 'request'}: ${i.message}`
+    })
+    .join('; ')
+  return { ok: false, code: 'BAD_REQUEST', message }
+}
+
+/**
+ * The renderer-facing method of each invoke channel. A type, not a value: the renderer imports
+ * this file for types only, so zod and the schemas stay out of its bundle; each implementation
+ * (preload, HTTP client) names its channels and is checked against LbmApi.
+ */
+export interface ApiMethods {
+  listModels: 'models:list'
+  samplePaths: 'samples:paths'
+  runEdit: 'edit:run'
+  previewEdit: 'edit:preview'
+  openImage: 'dialog:openImage'
+}
+
+/** A function that invokes channel C. */
+export type Invoker<C extends InvokeChannel> = (...args: InvokeArgs<C>) => Promise<InvokeResult<C>>
+
+type Methods = { [M in keyof ApiMethods]: Invoker<ApiMethods[M]> }
+
+/** `window.api` in Electron; the HTTP client implements the same thing in a browser. */
+export interface LbmApi extends Methods {
+  /** Subscribes to progress of running edits; returns the unsubscribe function. */
+  onProgress(listener: (event: PushPayloads['edit:progress']) => void): () => void
+  /** The file system path of a dropped file, or null where there is none (browser, pasted data). */
+  pathForFile(file: File): string | null
+}
+
+/**
+ * The web host's framing of one invoke over HTTP (`POST /api/<channel>`, body = the argument
+ * array): a newline-delimited JSON stream of push lines while the call runs, then one result line.
+ */
+export type HostLine = { [C in PushChannel]: { push: C; payload: PushPayloads[C] } }[PushChannel] | { result: Result<unknown> }
