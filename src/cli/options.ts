@@ -15,6 +15,8 @@ export interface CommonFlags {
   quality?: string
   stripMetadata?: boolean
   overwrite?: boolean
+  maskGrow?: string
+  maskFeather?: string
 }
 
 export function addCommonOptions(cmd: Command): Command {
@@ -28,6 +30,8 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--quality <q>', 'quality 1..100 for JPEG, WebP, AVIF')
     .option('--strip-metadata', 'do not copy EXIF and the ICC profile to the output')
     .option('--overwrite', 'replace an existing output file (never the input)')
+    .option('--mask-grow <px>', 'grow the mask by this many pixels (negative shrinks it)')
+    .option('--mask-feather <px>', 'feather the mask edge (Gaussian sigma, pixels)')
     .option('--json', 'print one JSON document: device, timings per stage, output path')
     .option('-q, --quiet', 'print nothing but errors')
 }
@@ -41,7 +45,10 @@ export function number(value: string | undefined, flag: string): number | undefi
 }
 
 export function commonRequest(f: CommonFlags, outputPath: string) {
+  const grow = number(f.maskGrow, '--mask-grow')
+  const feather = number(f.maskFeather, '--mask-feather')
   return {
+    maskRefine: grow === undefined && feather === undefined ? undefined : { grow: grow ?? 0, feather: feather ?? 0 },
     model: f.model,
     steps: number(f.steps, '--steps'),
     seed: number(f.seed, '--seed'),

@@ -26,6 +26,12 @@ export const outputSchema = z.strictObject({
   overwrite: z.boolean().default(false)
 })
 
+/** Optional edit of the user's mask before use: grow (negative: shrink) and feather, in pixels of the photo. */
+export const maskRefineSchema = z.strictObject({
+  grow: z.number().int().min(-500).max(500).default(0),
+  feather: z.number().min(0).max(500).default(0)
+})
+
 const common = {
   image: z.string().min(1),
   model: z.string().min(1).optional(),
@@ -37,13 +43,15 @@ const common = {
 export const removeRequestSchema = z.strictObject({
   task: z.literal('remove'),
   ...common,
-  mask: z.string().min(1)
+  mask: z.string().min(1),
+  maskRefine: maskRefineSchema.optional()
 })
 
 export const shadowRequestSchema = z.strictObject({
   task: z.literal('shadow'),
   ...common,
   mask: z.string().min(1),
+  maskRefine: maskRefineSchema.optional(),
   light: lightSchema,
   /** How dark the shadow is: 1 = as the model renders it (physical), 0 = no shadow. */
   strength: z.number().min(0).max(1).default(1)
@@ -53,6 +61,7 @@ export const relightRequestSchema = z.strictObject({
   task: z.literal('relight'),
   ...common,
   mask: z.string().min(1),
+  maskRefine: maskRefineSchema.optional(),
   /** The new background the subject is pasted onto; without one the photo's own background is used. */
   background: z.string().min(1).optional(),
   /** Lights placed by the user; none lets the background decide. */

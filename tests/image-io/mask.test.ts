@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ImageIOError, readMask, type Raster } from '../../src/main/image-io/index.ts'
+import { ImageIOError, readMask, refineMask, type Raster } from '../../src/main/image-io/index.ts'
 import { fromRaster, makeTmp } from './helpers.ts'
 
 let dir: string
@@ -105,5 +105,31 @@ describe('readMask', () => {
     const m = await readMask(path, 8, 4)
     expect(Array.from(m.subarray(0, 8))).toEqual(Array(8).fill(255))
     expect(Array.from(m.subarray(24, 32))).toEqual(Array(8).fill(0))
+  })
+})
+
+describe('refineMask', () => {
+  const w = 40
+  const h = 30
+  const square = new Uint8Array(w * h)
+  for (let y = 10; y < 20; y++) for (let x = 10; x < 20; x++) square[y * w + x] = 255
+  const selected = (a: Uint8Array) => a.filter((v) => v > 127).length
+
+  it('grows and shrinks the selection by whole pixels', async () => {
+    expect(selected(await refineMask(square, w, h, { grow: 3, feather: 0 }))).toBe(16 * 16)
+    expect(selected(await refineMask(square, w, h, { grow: -3, feather: 0 }))).toBe(4 * 4)
+  })
+
+  it('feathers the edge and leaves the inside selected', async () => {
+    const f = await refineMask(square, w, h, { grow: 0, feather: 2 })
+    expect(f).toHaveLength(w * h)
+    expect(f[15 * w + 15]).toBe(255)
+    expect(f[15 * w + 10]).toBeGreaterThan(100)
+    expect(f[15 * w + 10]).toBeLessThan(255)
+    expect(f[15 * w + 8]).toBeGreaterThan(0)
+  })
+
+  it('returns the mask itself when there is nothing to do', async () => {
+    expect(await refineMask(square, w, h, { grow: 0, feather: 0 })).toBe(square)
   })
 })

@@ -5,7 +5,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import type { EditRequest, EditResult, ProgressEvent, Task } from '../../shared/contract.ts'
 import { editRequestSchema } from '../../shared/contract.ts'
-import { readImage, readMask, writeImage, type Raster } from '../image-io/index.ts'
+import { readImage, readMask, refineMask, writeImage, type Raster } from '../image-io/index.ts'
 import { fitRaster, shrinkInputs } from './fit.ts'
 import { loadModel, type LoadedModel } from './model.ts'
 import { listModels, defaultModelId, defaultModelsDir, type ModelSummary } from './registry.ts'
@@ -92,7 +92,8 @@ export class Engine {
 
   private async readInputs(request: EditRequest) {
     const { info, raster } = await readImage(request.image)
-    const mask = await readMask(request.mask, raster.width, raster.height)
+    let mask = await readMask(request.mask, raster.width, raster.height)
+    if (request.maskRefine) mask = await refineMask(mask, raster.width, raster.height, request.maskRefine)
     let background: Raster | undefined
     if (request.task === 'relight' && request.background) {
       background = await fitRaster((await readImage(request.background)).raster, raster)
@@ -156,7 +157,8 @@ export class Engine {
     const { model, steps } = await this.prepare(request, ctx)
     const stat = await fs.stat(request.image)
     const background = request.task === 'relight' ? request.background : undefined
-    const key = `${path.resolve(request.image)}|${stat.mtimeMs}|${stat.size}|${request.mask}|${background ?? ''}|${maxLongSide}`
+    const refine = request.maskRefine ? `${request.maskRefine.grow},${request.maskRefine.feather}` : ''
+    const key = `${path.resolve(request.image)}|${stat.mtimeMs}|${stat.size}|${request.mask}|${refine}|${background ?? ''}|${maxLongSide}`
     let inputs = this.previews.get(key)
     if (!inputs) {
       inputs = await timed(ctx, 'read', async () => {
