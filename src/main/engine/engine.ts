@@ -5,7 +5,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import type { EditRequest, EditResult, ProgressEvent, Task } from '../../shared/contract.ts'
 import { editRequestSchema } from '../../shared/contract.ts'
-import { readImage, readMask, refineMask, writeImage, type Raster } from '../image-io/index.ts'
+import { checkOutput, readImage, readMask, refineMask, writeImage, type Raster } from '../image-io/index.ts'
 import { fitRaster, shrinkInputs } from './fit.ts'
 import { loadModel, type LoadedModel } from './model.ts'
 import { listModels, defaultModelId, defaultModelsDir, type ModelSummary } from './registry.ts'
@@ -119,6 +119,9 @@ export class Engine {
     const start = performance.now()
     const request = editRequestSchema.parse(requestInput)
     const ctx: PassContext = { timings: {}, onProgress: opts.onProgress, signal: opts.signal }
+    const out = request.output
+    // The output path is checked before any work is done for it.
+    await checkOutput(out.path, { format: out.format, overwrite: out.overwrite, sourcePath: request.image })
     // Inputs first: a bad file is reported before any time goes into loading a model.
     const { info, raster, mask, background } = await timed(ctx, 'read', () => this.readInputs(request))
     const { model, steps } = await this.prepare(request, ctx)
@@ -127,7 +130,6 @@ export class Engine {
     const input: TaskInput = { model, image: raster, mask, steps, seed: request.seed, cacheKey, cache: this.latents, noise: opts.noise }
     const { image: edited, working } = await this.execute(request, input, ctx, background)
     opts.signal?.throwIfAborted()
-    const out = request.output
     const written = await timed(ctx, 'write', () =>
       writeImage(out.path, edited, { format: out.format, quality: out.quality, metadata: out.metadata, source: info, overwrite: out.overwrite })
     )

@@ -13,14 +13,7 @@ import type { ImageFormat, Raster, WriteOptions, WriteResult } from './types.ts'
  * unless `overwrite` is true.
  */
 export async function writeImage(outPath: string, r: Raster, opts: WriteOptions & { overwrite?: boolean }): Promise<WriteResult> {
-  const out = resolve(outPath)
-  const format = outputFormat(out, opts)
-  if (opts.source && (await sameFile(out, opts.source.path))) {
-    throw new ImageIOError('SAME_AS_INPUT', out, `"${out}" is the input image; choose another output path (the original is never replaced).`)
-  }
-  const existing = await statOrUndefined(out)
-  if (existing?.isDirectory()) throw new ImageIOError('UNWRITABLE', out, `"${out}" is a folder; give a file name for the output.`)
-  if (existing && opts.overwrite !== true) throw new ImageIOError('EXISTS', out, `"${out}" already exists; allow overwriting to replace it.`)
+  const { out, format, existing } = await preflight(outPath, { ...opts, sourcePath: opts.source?.path })
 
   // Encode before touching the disk: an encoder error then leaves nothing behind at all.
   const bytes = await encodeOrExplain(out, r, format, opts)
@@ -36,6 +29,36 @@ export async function writeImage(outPath: string, r: Raster, opts: WriteOptions 
     throw writeError(out, err)
   }
   return { path: out, format, bytes: bytes.length }
+}
+
+export interface OutputCheck {
+  format?: WriteOptions['format']
+  overwrite?: boolean
+  /** The input image, which is never replaced. */
+  sourcePath?: string
+}
+
+/**
+ * Checks an output path before any work is done for it: a format can be chosen, it is not the
+ * input, not a folder, and not an existing file unless overwriting was asked for.
+ */
+export async function checkOutput(outPath: string, opts: OutputCheck): Promise<{ path: string; format?: ImageFormat }> {
+  const byExt = formatFromPath(resolve(outPath))
+  const canResolve = (opts.format !== undefined && opts.format !== 'keep') || byExt !== undefined
+  const { out, format } = await preflight(outPath, opts, canResolve)
+  return { path: out, format }
+}
+
+async function preflight(outPath: string, opts: OutputCheck & { source?: WriteOptions['source'] }, resolveFormat = true) {
+  const out = resolve(outPath)
+  const format = resolveFormat ? outputFormat(out, opts) : undefined
+  if (opts.sourcePath && (await sameFile(out, opts.sourcePath))) {
+    throw new ImageIOError('SAME_AS_INPUT', out, `"${out}" is the input image; choose another output path (the original is never replaced).`)
+  }
+  const existing = await statOrUndefined(out)
+  if (existing?.isDirectory()) throw new ImageIOError('UNWRITABLE', out, `"${out}" is a folder; give a file name for the output.`)
+  if (existing && opts.overwrite !== true) throw new ImageIOError('EXISTS', out, `"${out}" already exists; allow overwriting to replace it.`)
+  return { out, format: format as ImageFormat, existing }
 }
 
 /** Encoder failures become UNWRITABLE naming the file; argument mistakes (TypeError/RangeError) pass through. */
