@@ -135,7 +135,7 @@ async function lowFrequencyEdit(
   const out = await bridgePass(model, zSource, lw, lh, { mask: { data: mask, width: w, height: h }, lights, images }, input, ctx)
   const edited = await timed(ctx, 'transfer', () => {
     const after = remap(out, model.manifest.vae.pixelRange, [0, 1])
-    return guidedTransfer(image, unit, after, w, h, { radius: Math.max(1, Math.round(Math.max(w, h) / 256)), eps: 1e-3, weights })
+    return guidedTransfer(image, unit, after, w, h, { radius: 2, eps: 1e-3, weights })
   })
   return { image: edited, working: { width: w, height: h } }
 }

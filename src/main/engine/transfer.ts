@@ -2,10 +2,11 @@
 // user did not ask to change is lost:
 // - pasteBack (removal): only the feathered mask's pixels change; every other pixel is copied.
 // - guidedTransfer (shadow, relight): the edit is carried as a low-frequency change with a fast
-//   guided filter (He & Sun 2015): per channel, out ~= a * in + b is fitted at working size, a and
-//   b are upsampled, and applied to the full-resolution original, so its detail survives.
+//   guided filter (He & Sun 2015): per channel, the change (out - in) ~= a * in + b is fitted on a
+//   coarse grid, a and b are upsampled and applied to the full-resolution original, which keeps
+//   all of its own detail (no change gives back the original exactly).
 import type { PixelArray, Raster } from '../image-io/index.ts'
-import { axisTaps } from './resize.ts'
+import { axisTaps, resizeArea } from './resize.ts'
 
 export interface Rect {
   left: number
@@ -92,8 +93,11 @@ export function guidedCoefficients(guide: Float32Array, target: Float32Array, w:
   return { a: boxMean(a, w, h, r), b: boxMean(b, w, h, r) }
 }
 
+/** Long side of the grid the guided-filter coefficients are fitted on. */
+const COEFFICIENT_GRID = 256
+
 export interface TransferOptions {
-  /** Box radius at working size, in pixels. */
+  /** Box radius on the coefficient grid (long side COEFFICIENT_GRID at most), in pixels. */
   radius: number
   /** Regularisation: larger = smoother, more purely low-frequency transfer. */
   eps: number
@@ -105,13 +109,24 @@ export interface TransferOptions {
 }
 
 /**
- * Applies the change from `before` to `after` (both CHW RGB in [0,1] at w x h) to the full-size
+ * Applies the change from `before` to `after` (both CHW RGB in [0,1] at sw x sh) to the full-size
  * `original`, returning a new raster of the same size, depth and channels.
  */
-export function guidedTransfer(original: Raster, before: Float32Array, after: Float32Array, w: number, h: number, opts: TransferOptions): Raster {
+export function guidedTransfer(original: Raster, before: Float32Array, after: Float32Array, sw: number, sh: number, opts: TransferOptions): Raster {
+  // The coefficients are smooth by construction: fit them on a coarse grid (the "fast" guided
+  // filter), which keeps this step cheap at any working size. Detail comes from the full-size guide.
+  const k = Math.max(1, Math.ceil(Math.max(sw, sh) / COEFFICIENT_GRID))
+  const w = Math.max(1, Math.round(sw / k))
+  const h = Math.max(1, Math.round(sh / k))
+  if (k > 1) {
+    before = resizeArea(before, 3, sw, sh, w, h)
+    after = resizeArea(after, 3, sw, sh, w, h)
+  }
   const plane = w * h
+  const change = new Float32Array(after.length)
+  for (let i = 0; i < change.length; i++) change[i] = after[i] - before[i]
   const coeffs = [0, 1, 2].map((c) =>
-    guidedCoefficients(before.subarray(c * plane, (c + 1) * plane), after.subarray(c * plane, (c + 1) * plane), w, h, opts.radius, opts.eps)
+    guidedCoefficients(before.subarray(c * plane, (c + 1) * plane), change.subarray(c * plane, (c + 1) * plane), w, h, opts.radius, opts.eps)
   )
   const { width: W, height: H, channels: C } = original
   const max = maxValue(original)
@@ -155,9 +170,9 @@ export function guidedTransfer(original: Raster, before: Float32Array, after: Fl
   return { ...original, data: out }
 }
 
-/** One channel of one pixel: the fitted edit a * v + b, clamped, blended with weight k. */
+/** One channel of one pixel: the pixel plus its fitted change a * v + b, clamped, blended with weight k. */
 function apply(v: number, a: number, b: number, k: number, max: number): number {
-  let e = a * v + b
+  let e = v + a * v + b
   e = e < 0 ? 0 : e > 1 ? 1 : e
   return ((v + (e - v) * k) * max + 0.5) | 0
 }
