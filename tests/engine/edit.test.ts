@@ -120,6 +120,10 @@ describe('preview', () => {
     expect(second.timings.encode).toBeUndefined()
     expect(second.timings.read).toBeUndefined()
     expect(second.image).toMatchObject({ width: 256, height: 192 })
+    // A new mask is read, but the photo is neither re-read nor re-encoded.
+    const third = await engine.preview({ ...req, mask: samplePath('still-life-object-mask.png') }, 256)
+    expect(third.timings.read).toBeGreaterThan(0)
+    expect(third.timings.encode).toBeUndefined()
   })
 })
 

@@ -5,8 +5,8 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import type { EditRequest, EditResult, ProgressEvent, Task } from '../../shared/contract.ts'
 import { editRequestSchema } from '../../shared/contract.ts'
-import { checkOutput, readImage, readMask, refineMask, writeImage, type Raster } from '../image-io/index.ts'
-import { fitRaster, shrinkInputs } from './fit.ts'
+import { checkOutput, probeImage, readImage, readMask, refineMask, writeImage, type Raster } from '../image-io/index.ts'
+import { fitRaster, shrink } from './fit.ts'
 import { loadModel, type LoadedModel } from './model.ts'
 import { listModels, defaultModelId, defaultModelsDir, type ModelSummary } from './registry.ts'
 import type { DevicePreference, Logger } from './runtime.ts'
@@ -15,6 +15,7 @@ import { castShadow, compositeOnto, relight, removeObject, type TaskInput, type 
 import type { PassContext, Timings } from './network.ts'
 import { timed } from './network.ts'
 import { LruCache } from './lru.ts'
+import { maskRaster } from './tensor.ts'
 
 export interface EngineOptions {
   modelsDir?: string
@@ -50,7 +51,7 @@ export class Engine {
   private readonly log: Logger
   private readonly loaded = new Map<string, Promise<LoadedModel>>()
   private readonly latents = new LruCache<Float32Array>(4)
-  private readonly previews = new LruCache<{ image: Raster; mask: Uint8Array; background?: Raster }>(2)
+  private readonly previews = new LruCache<Raster>(6)
 
   constructor(opts: EngineOptions = {}) {
     this.modelsDir = opts.modelsDir ?? process.env.LBM_MODELS_DIR ?? defaultModelsDir()
@@ -125,8 +126,7 @@ export class Engine {
     // Inputs first: a bad file is reported before any time goes into loading a model.
     const { info, raster, mask, background } = await timed(ctx, 'read', () => this.readInputs(request))
     const { model, steps } = await this.prepare(request, ctx)
-    const stat = await fs.stat(request.image)
-    const cacheKey = request.task === 'relight' && request.background ? undefined : `${path.resolve(request.image)}|${stat.mtimeMs}|${stat.size}`
+    const cacheKey = request.task === 'relight' && request.background ? undefined : await fileKey(request.image)
     const input: TaskInput = { model, image: raster, mask, steps, seed: request.seed, cacheKey, cache: this.latents, noise: opts.noise }
     const { image: edited, working } = await this.execute(request, input, ctx, background)
     opts.signal?.throwIfAborted()
@@ -150,28 +150,49 @@ export class Engine {
   }
 
   /**
-   * A fast preview at a screen size (long side `maxLongSide`): the decoded photo, mask and source
-   * latent are cached, so a change of light or mask only re-runs the denoiser and the decoder.
+   * A fast preview at a screen size (long side `maxLongSide`). The shrunk photo, the mask and the
+   * source latent are cached separately, so moving a light only re-runs the denoiser and the
+   * decoder, and a new mask does not re-read or re-encode the photo.
    */
   async preview(requestInput: unknown, maxLongSide: number, opts: RunOptions = {}): Promise<PreviewResult> {
     const request = editRequestSchema.parse(requestInput)
     const ctx: PassContext = { timings: {}, onProgress: opts.onProgress, signal: opts.signal }
     const { model, steps } = await this.prepare(request, ctx)
-    const stat = await fs.stat(request.image)
-    const background = request.task === 'relight' ? request.background : undefined
-    const refine = request.maskRefine ? `${request.maskRefine.grow},${request.maskRefine.feather}` : ''
-    const key = `${path.resolve(request.image)}|${stat.mtimeMs}|${stat.size}|${request.mask}|${refine}|${background ?? ''}|${maxLongSide}`
-    let inputs = this.previews.get(key)
-    if (!inputs) {
-      inputs = await timed(ctx, 'read', async () => {
-        const full = await this.readInputs(request)
-        return shrinkInputs(full.raster, full.mask, full.background, maxLongSide)
-      })
-      this.previews.set(key, inputs)
+    const photoKey = `${await fileKey(request.image)}|${maxLongSide}`
+    const photo = await this.previewCached(photoKey, ctx, async () => {
+      const { raster } = await readImage(request.image)
+      return shrink(raster, maxLongSide)
+    })
+    const { width, height } = photo
+    const refine = request.maskRefine
+    const maskKey = `${photoKey}|${await fileKey(request.mask)}|${refine?.grow},${refine?.feather}`
+    const mask = await this.previewCached(maskKey, ctx, async () => {
+      const m = await readMask(request.mask, width, height)
+      if (!refine) return maskRaster(m, width, height)
+      // Grow and feather are given in pixels of the photo: scale them to the preview.
+      const scale = width / (await probeImage(request.image)).width
+      const scaled = { grow: Math.round(refine.grow * scale), feather: refine.feather * scale }
+      return maskRaster(await refineMask(m, width, height, scaled), width, height)
+    })
+    let background: Raster | undefined
+    let latentKey = photoKey
+    if (request.task === 'relight' && request.background) {
+      const bgPath = request.background
+      background = await this.previewCached(`${photoKey}|${await fileKey(bgPath)}`, ctx, async () => fitRaster((await readImage(bgPath)).raster, photo))
+      latentKey = `${maskKey}|${bgPath}` // the source is the composite, which depends on both
     }
-    const input: TaskInput = { model, image: inputs.image, mask: inputs.mask, steps, seed: request.seed, cacheKey: key, cache: this.latents, noise: opts.noise }
-    const { image } = await this.execute(request, input, ctx, inputs.background)
+    const input: TaskInput = { model, image: photo, mask: mask.data as Uint8Array, steps, seed: request.seed, cacheKey: latentKey, cache: this.latents, noise: opts.noise }
+    const { image } = await this.execute(request, input, ctx, background)
     return { image, device: model.device, timings: ctx.timings }
+  }
+
+  private async previewCached(key: string, ctx: PassContext, read: () => Promise<Raster>): Promise<Raster> {
+    let hit = this.previews.get(key)
+    if (!hit) {
+      hit = await timed(ctx, 'read', read)
+      this.previews.set(key, hit)
+    }
+    return hit
   }
 
   async dispose(): Promise<void> {
@@ -179,4 +200,10 @@ export class Engine {
     this.loaded.clear()
     await Promise.all(models.map((m) => (m.status === 'fulfilled' ? m.value.dispose() : undefined)))
   }
+}
+
+/** Identifies a file's current content cheaply: path, modification time and size. */
+async function fileKey(file: string): Promise<string> {
+  const stat = await fs.stat(file)
+  return `${path.resolve(file)}|${stat.mtimeMs}|${stat.size}`
 }

@@ -1,7 +1,7 @@
 // Bringing a second picture (a new background) to the photo's size and depth, and shrinking the
 // inputs for a screen-sized preview.
 import { resizeRaster, type Raster } from '../image-io/index.ts'
-import { cropRaster, maskRaster } from './tensor.ts'
+import { cropRaster } from './tensor.ts'
 
 /** Centre-crops `r` to the aspect ratio of `like` (cover), resizes it and matches its bit depth. */
 export async function fitRaster(r: Raster, like: Raster): Promise<Raster> {
@@ -19,14 +19,11 @@ export function matchDepth(r: Raster, bitDepth: 8 | 16): Raster {
   return { ...r, bitDepth, data }
 }
 
-/** The photo, its mask and background at a long side of at most `maxLongSide` (never enlarged). */
-export async function shrinkInputs(image: Raster, mask: Uint8Array, background: Raster | undefined, maxLongSide: number) {
+/** The photo at a long side of at most `maxLongSide` (never enlarged). */
+export async function shrink(image: Raster, maxLongSide: number): Promise<Raster> {
   const scale = Math.min(1, maxLongSide / Math.max(image.width, image.height))
-  if (scale === 1) return { image, mask, background }
+  if (scale === 1) return image
   const w = Math.max(1, Math.round(image.width * scale))
   const h = Math.max(1, Math.round(image.height * scale))
-  const small = await resizeRaster(image, w, h, { kernel: 'lanczos3' })
-  const smallMask = (await resizeRaster(maskRaster(mask, image.width, image.height), w, h, { kernel: 'linear' })).data as Uint8Array
-  const smallBg = background && (await resizeRaster(background, w, h, { kernel: 'lanczos3' }))
-  return { image: small, mask: smallMask, background: smallBg }
+  return resizeRaster(image, w, h, { kernel: 'lanczos3' })
 }
