@@ -5,7 +5,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import type { EditRequest, EditResult, ProgressEvent, Task } from '../../shared/contract.ts'
 import { editRequestSchema } from '../../shared/contract.ts'
-import { checkOutput, probeImage, readImage, readMask, refineMask, writeImage, type Raster } from '../image-io/index.ts'
+import { checkOutput, probeImage, readImage, readMask, refineMask, writeImage, type ImageInfo, type Raster } from '../image-io/index.ts'
 import { fitRaster, shrink } from './fit.ts'
 import { loadModel, type LoadedModel } from './model.ts'
 import { listModels, defaultModelId, defaultModelsDir, type ModelSummary } from './registry.ts'
@@ -28,6 +28,11 @@ export interface RunOptions {
   onProgress?: (e: ProgressEvent) => void
   /** Replaces the seeded bridge noise (golden tests). */
   noise?: NoiseSource
+  /**
+   * The photo's read, already started by the caller (the batch runner reads the next photo while
+   * the current one is in the networks). It must be a readImage of request.image.
+   */
+  prefetched?: Promise<{ info: ImageInfo; raster: Raster }>
 }
 
 export interface PreviewResult {
@@ -91,8 +96,8 @@ export class Engine {
     return { model, steps }
   }
 
-  private async readInputs(request: EditRequest) {
-    const { info, raster } = await readImage(request.image)
+  private async readInputs(request: EditRequest, prefetched?: RunOptions['prefetched']) {
+    const { info, raster } = await (prefetched ?? readImage(request.image))
     let mask = await readMask(request.mask, raster.width, raster.height)
     if (request.maskRefine) mask = await refineMask(mask, raster.width, raster.height, request.maskRefine)
     let background: Raster | undefined
@@ -124,7 +129,7 @@ export class Engine {
     // The output path is checked before any work is done for it.
     await checkOutput(out.path, { format: out.format, overwrite: out.overwrite, sourcePath: request.image })
     // Inputs first: a bad file is reported before any time goes into loading a model.
-    const { info, raster, mask, background } = await timed(ctx, 'read', () => this.readInputs(request))
+    const { info, raster, mask, background } = await timed(ctx, 'read', () => this.readInputs(request, opts.prefetched))
     const { model, steps } = await this.prepare(request, ctx)
     const cacheKey = request.task === 'relight' && request.background ? undefined : await fileKey(request.image)
     const input: TaskInput = { model, image: raster, mask, steps, seed: request.seed, cacheKey, cache: this.latents, noise: opts.noise }
