@@ -20,8 +20,12 @@ export interface CommonFlags {
 }
 
 export function addCommonOptions(cmd: Command): Command {
+  return addEditOptions(cmd.option('-o, --output <file>', 'where to write the result (default: <image>-<task> next to the input)'))
+}
+
+/** Everything but the output path, which `lbm batch` takes as a folder. */
+export function addEditOptions(cmd: Command): Command {
   return cmd
-    .option('-o, --output <file>', 'where to write the result (default: <image>-<task> next to the input)')
     .option('--model <id>', 'model id (see `lbm models`); default: the task\'s default model')
     .option('--steps <n>', 'network evaluations: 1, 2 or 4 (default: the model\'s)')
     .addOption(new Option('--device <device>', 'where to run').choices(DEVICE_PREFERENCES).default('auto'))

@@ -4,6 +4,7 @@ import { editCommands } from './commands/edit.ts'
 import { modelsCommand } from './commands/models.ts'
 import { benchCommand } from './commands/bench.ts'
 import { demoCommand } from './commands/demo.ts'
+import { batchCommand } from './commands/batch.ts'
 
 export function buildProgram(): Command {
   const program = new Command('lbm')
@@ -11,7 +12,7 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-  for (const cmd of [...editCommands(), modelsCommand(), benchCommand(), demoCommand()]) {
+  for (const cmd of [...editCommands(), modelsCommand(), benchCommand(), demoCommand(), batchCommand()]) {
     program.addCommand(cmd.exitOverride())
   }
   return program

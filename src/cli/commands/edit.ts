@@ -67,6 +67,30 @@ function action(task: Task, specific: (opts: Record<string, unknown>) => Record<
   }
 }
 
+/** Each task's own options (the mask aside) and their translation into the request; `lbm batch` reuses them. */
+export const TASK_OPTIONS: Record<Task, { add: (cmd: Command) => Command; specific: (o: Record<string, unknown>) => Record<string, unknown> }> = {
+  remove: { add: (cmd) => cmd, specific: () => ({}) },
+  shadow: {
+    add: (cmd) =>
+      cmd
+        .requiredOption('--azimuth <deg>', 'where the light comes from: 0 right, 90 behind the subject, 180 left, 270 camera side')
+        .requiredOption('--elevation <deg>', 'degrees above the ground, 5..90 (90 = overhead)')
+        .option('--softness <0..1>', '0 = hard point light, 1 = very large light', '0.3')
+        .option('--strength <0..1>', 'how dark the shadow is (1 = physical)', '1'),
+    specific: (o) => ({
+      light: { azimuth: number(o.azimuth as string, '--azimuth'), elevation: number(o.elevation as string, '--elevation'), softness: number(o.softness as string, '--softness') },
+      strength: number(o.strength as string, '--strength')
+    })
+  },
+  relight: {
+    add: (cmd) =>
+      cmd
+        .option('--background <image>', 'paste the subject onto this background first')
+        .option('--light <az,el[,soft[,intensity[,#rrggbb]]]>', 'a light to place (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[]),
+    specific: (o) => ({ background: o.background, lights: (o.light as string[]).map(parseLight) })
+  }
+}
+
 export function editCommands(): Command[] {
   const remove = addCommonOptions(new Command('remove'))
     .description('erase the masked object (and its shadow); pixels outside the mask stay bit-identical')
@@ -74,29 +98,19 @@ export function editCommands(): Command[] {
     .requiredOption('--mask <mask>', 'mask image: white (or opaque) marks the object to remove')
     .action(action('remove', (o) => ({ mask: o.mask })))
 
-  const shadow = addCommonOptions(new Command('shadow'))
+  const shadow = TASK_OPTIONS.shadow
+    .add(addCommonOptions(new Command('shadow')))
     .description('cast the subject\'s shadow from a light you place')
     .argument('<image>', 'photo to edit')
     .requiredOption('--mask <mask>', 'subject mask: white (or opaque) marks the subject')
-    .requiredOption('--azimuth <deg>', 'where the light comes from: 0 right, 90 behind the subject, 180 left, 270 camera side')
-    .requiredOption('--elevation <deg>', 'degrees above the ground, 5..90 (90 = overhead)')
-    .option('--softness <0..1>', '0 = hard point light, 1 = very large light', '0.3')
-    .option('--strength <0..1>', 'how dark the shadow is (1 = physical)', '1')
-    .action(
-      action('shadow', (o) => ({
-        mask: o.mask,
-        light: { azimuth: number(o.azimuth as string, '--azimuth'), elevation: number(o.elevation as string, '--elevation'), softness: number(o.softness as string, '--softness') },
-        strength: number(o.strength as string, '--strength')
-      }))
-    )
+    .action(action('shadow', (o) => ({ mask: o.mask, ...TASK_OPTIONS.shadow.specific(o) })))
 
-  const relight = addCommonOptions(new Command('relight'))
+  const relight = TASK_OPTIONS.relight
+    .add(addCommonOptions(new Command('relight')))
     .description('relight the subject to match a (new) background or the lights you place')
     .argument('<image>', 'photo (or cut-out) holding the subject')
     .requiredOption('--mask <mask>', 'subject mask: white (or opaque) marks the subject')
-    .option('--background <image>', 'paste the subject onto this background first')
-    .option('--light <az,el[,soft[,intensity[,#rrggbb]]]>', 'a light to place (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
-    .action(action('relight', (o) => ({ mask: o.mask, background: o.background, lights: (o.light as string[]).map(parseLight) })))
+    .action(action('relight', (o) => ({ mask: o.mask, ...TASK_OPTIONS.relight.specific(o) })))
 
   return [remove, shadow, relight]
 }

@@ -1,0 +1,52 @@
+// `lbm batch` as a user runs it: a child process through bin/lbm.mjs, exit codes, --json, report.
+import { execFile } from 'node:child_process'
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { listAll, makeTree, type Tree } from './fixtures.ts'
+
+const run = promisify(execFile)
+const BIN = path.resolve('bin/lbm.mjs')
+
+async function lbm(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd: tree.root })
+    return { code: 0, stdout, stderr }
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string }
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
+  }
+}
+
+let tree: Tree
+beforeAll(async () => {
+  tree = await makeTree()
+})
+afterAll(() => fs.rm(tree.root, { recursive: true, force: true }))
+
+describe('lbm batch', () => {
+  it('shadow over a nested folder: exit 1 naming the failures, the mirrored outputs, and a report', async () => {
+    const r = await lbm('batch', 'shadow', 'photos', '-o', 'out', '--masks', 'masks', '-r', '--azimuth', '30', '--elevation', '40', '--format', 'png', '--device', 'cpu', '--report', 'report.json')
+    expect(r.code).toBe(1)
+    expect(r.stdout).toContain(`Edited ${tree.good.length} of ${tree.good.length + 4} photos`)
+    for (const code of Object.values(tree.bad)) expect(r.stdout).toContain(code)
+    expect(r.stderr).toContain('4 of 17 photo(s) failed')
+    const want = tree.good.map((f) => f.replace(/\.jpg$/, '.png')).sort()
+    expect(await listAll(path.join(tree.root, 'out'))).toEqual(want)
+    const report = JSON.parse(await fs.readFile(path.join(tree.root, 'report.json'), 'utf8'))
+    expect(report.settings.edit).toMatchObject({ task: 'shadow', light: { azimuth: 30, elevation: 40 } })
+    expect(report.settings.output).toMatchObject({ format: 'png' })
+  })
+
+  it('--json with --skip-existing: one document, all skipped; usage errors exit 2', async () => {
+    const r = await lbm('batch', 'shadow', 'photos/a1.jpg', 'photos/a2.jpg', '-o', 'out', '--mask', 'masks/a1.png', '--azimuth', '30', '--elevation', '40', '--format', 'png', '--skip-existing', '--json')
+    expect(r.code).toBe(0)
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, total: 2, skipped: 2, failed: 0 })
+    const noMask = await lbm('batch', 'remove', 'photos', '-o', 'out2')
+    expect(noMask.code).toBe(2)
+    expect(noMask.stderr).toContain('mask')
+    expect((await lbm('batch', 'paint', 'photos', '-o', 'out2')).code).toBe(2)
+    expect((await lbm('batch', 'remove', 'photos', '-o', 'out2', '--mask', 'masks/a1.png', '--name', '{name}')).code).toBe(2)
+  })
+})
