@@ -98,7 +98,7 @@ export async function startWebHost(opts: WebHostOptions = {}): Promise<WebHost> 
     // The caller going away cancels its edit.
     const ac = new AbortController()
     res.on('close', () => ac.abort(new DOMException('the caller went away', 'AbortError')))
-    const result = await dispatch(handlers, decodeURIComponent(channel), args, { emit: (push, payload) => write({ push, payload }), signal: ac.signal })
+    const result = await dispatch(handlers, decodeURIComponent(channel), args, { emit: (push, payload) => write({ push, payload } as HostLine), signal: ac.signal })
     write({ result })
     res.end()
   }

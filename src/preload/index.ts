@@ -14,10 +14,18 @@ const api: LbmApi = {
   runEdit: invoke('edit:run'),
   previewEdit: invoke('edit:preview'),
   openImage: invoke('dialog:openImage'),
+  startBatch: invoke('batch:start'),
+  waitBatch: invoke('batch:wait'),
+  cancelBatch: invoke('batch:cancel'),
   onProgress(listener) {
     const wrapped = (_e: IpcRendererEvent, payload: PushPayloads['edit:progress']) => listener(payload)
     ipcRenderer.on('edit:progress', wrapped)
     return () => void ipcRenderer.off('edit:progress', wrapped)
+  },
+  onBatchProgress(listener) {
+    const wrapped = (_e: IpcRendererEvent, payload: PushPayloads['batch:progress']) => listener(payload)
+    ipcRenderer.on('batch:progress', wrapped)
+    return () => void ipcRenderer.off('batch:progress', wrapped)
   },
   pathForFile: (file) => webUtils.getPathForFile(file) || null
 }

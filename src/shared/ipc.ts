@@ -4,6 +4,7 @@
 // contract.ts. Push channels flow host -> renderer. Never imports electron or node.
 import { z } from 'zod'
 import { editRequestSchema, type EditResult, type ProgressEvent, type Result, type Task } from './contract.ts'
+import { batchRequestSchema, type BatchProgress, type BatchSummary } from './batch.ts'
 
 /** What the renderer needs to know about an installed model (the engine's ModelSummary satisfies it). */
 export interface ModelInfo {
@@ -45,7 +46,12 @@ export const invokeArgs = {
   'samples:paths': z.tuple([]),
   'edit:run': z.tuple([editRequestSchema]),
   'edit:preview': z.tuple([editRequestSchema, previewOptionsSchema]),
-  'dialog:openImage': z.tuple([])
+  'dialog:openImage': z.tuple([]),
+  // A batch runs in the background: start answers its id at once; wait answers the summary when it
+  // ends and streams its progress meanwhile (so the HTTP host can push it); cancel stops it.
+  'batch:start': z.tuple([batchRequestSchema]),
+  'batch:wait': z.tuple([z.string().min(1)]),
+  'batch:cancel': z.tuple([z.string().min(1)])
 } as const
 
 /** What each invoke channel answers (always wrapped in a Result: errors cross as values). */
@@ -55,6 +61,10 @@ export interface InvokeValues {
   'edit:run': EditResult
   'edit:preview': PreviewImage
   'dialog:openImage': string | null
+  'batch:start': string
+  'batch:wait': BatchSummary
+  /** False when no running batch has that id. */
+  'batch:cancel': boolean
 }
 
 export type InvokeChannel = keyof typeof invokeArgs & keyof InvokeValues
@@ -68,6 +78,7 @@ export type InvokeResult<C extends InvokeChannel> = Result<InvokeValues[C]>
 /** Host -> renderer events. */
 export interface PushPayloads {
   'edit:progress': ProgressEvent
+  'batch:progress': { id: string; progress: BatchProgress }
 }
 export type PushChannel = keyof PushPayloads
 export type Emit = <C extends PushChannel>(channel: C, payload: PushPayloads[C]) => void
@@ -101,6 +112,9 @@ export interface ApiMethods {
   runEdit: 'edit:run'
   previewEdit: 'edit:preview'
   openImage: 'dialog:openImage'
+  startBatch: 'batch:start'
+  waitBatch: 'batch:wait'
+  cancelBatch: 'batch:cancel'
 }
 
 /** A function that invokes channel C. */
@@ -112,6 +126,8 @@ type Methods = { [M in keyof ApiMethods]: Invoker<ApiMethods[M]> }
 export interface LbmApi extends Methods {
   /** Subscribes to progress of running edits; returns the unsubscribe function. */
   onProgress(listener: (event: PushPayloads['edit:progress']) => void): () => void
+  /** Subscribes to progress of batches being waited on; returns the unsubscribe function. */
+  onBatchProgress(listener: (event: PushPayloads['batch:progress']) => void): () => void
   /** The file system path of a dropped file, or null where there is none (browser, pasted data). */
   pathForFile(file: File): string | null
 }

@@ -2,10 +2,11 @@
 // Electron main process and the local web host serve the very same handlers; each front end only
 // moves bytes and supplies what is platform-specific (the open dialog, the folders).
 import path from 'node:path'
-import type { Result } from '../../shared/contract.ts'
+import type { ProgressEvent, Result } from '../../shared/contract.ts'
 import { isInvokeChannel, parseArgs, type Emit, type InvokeChannel, type InvokeValues, type ParsedArgs } from '../../shared/ipc.ts'
 import type { Engine } from '../engine/engine.ts'
 import { encodeImage } from '../image-io/index.ts'
+import { batchJobs } from './batch-jobs.ts'
 
 export type EngineLike = Pick<Engine, 'run' | 'preview' | 'models'>
 
@@ -29,6 +30,7 @@ export type Handlers = {
 
 export function createHandlers(deps: HandlerDeps): Handlers {
   const { engine } = deps
+  const batches = batchJobs(engine)
   return {
     'models:list': async () => engine.models(),
     'samples:paths': async () => ({
@@ -40,12 +42,15 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     }),
     'edit:run': (ctx, request) => engine.run(request, { signal: ctx.signal, onProgress: (e) => ctx.emit('edit:progress', e) }),
     'edit:preview': async (ctx, request, { maxLongSide }) => {
-      const onProgress = (e: Parameters<Emit>[1]) => ctx.emit('edit:progress', e)
+      const onProgress = (e: ProgressEvent) => ctx.emit('edit:progress', e)
       const { image, device } = await engine.preview(request, maxLongSide, { signal: ctx.signal, onProgress })
       const png = await encodeImage(image, { format: 'png' })
       return { pngBase64: png.toString('base64'), width: image.width, height: image.height, device }
     },
-    'dialog:openImage': () => deps.openImage()
+    'dialog:openImage': () => deps.openImage(),
+    'batch:start': async (_ctx, request) => batches.start(request),
+    'batch:wait': (ctx, id) => batches.wait(id, ctx.emit, ctx.signal),
+    'batch:cancel': async (_ctx, id) => batches.cancel(id)
   }
 }
 

@@ -4,9 +4,11 @@ import type { Result } from '../../shared/contract.ts'
 import type { HostLine, InvokeChannel, Invoker, LbmApi, PushPayloads } from '../../shared/ipc.ts'
 
 type ProgressListener = (event: PushPayloads['edit:progress']) => void
+type BatchListener = (event: PushPayloads['batch:progress']) => void
 
 export function httpApi(base = './api/'): LbmApi {
   const listeners = new Set<ProgressListener>()
+  const batchListeners = new Set<BatchListener>()
 
   async function invoke(channel: InvokeChannel, args: unknown[]): Promise<Result<unknown>> {
     let res: Response
@@ -21,6 +23,7 @@ export function httpApi(base = './api/'): LbmApi {
       if (!line.trim()) return
       const msg = JSON.parse(line) as HostLine
       if ('result' in msg) result = msg.result
+      else if (msg.push === 'batch:progress') for (const listener of batchListeners) listener(msg.payload)
       else for (const listener of listeners) listener(msg.payload)
     }
     const reader = res.body.pipeThrough(new TextDecoderStream()).getReader()
@@ -47,9 +50,16 @@ export function httpApi(base = './api/'): LbmApi {
     runEdit: method('edit:run'),
     previewEdit: method('edit:preview'),
     openImage: method('dialog:openImage'),
+    startBatch: method('batch:start'),
+    waitBatch: method('batch:wait'),
+    cancelBatch: method('batch:cancel'),
     onProgress(listener) {
       listeners.add(listener)
       return () => void listeners.delete(listener)
+    },
+    onBatchProgress(listener) {
+      batchListeners.add(listener)
+      return () => void batchListeners.delete(listener)
     },
     pathForFile: () => null
   }
