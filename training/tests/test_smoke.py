@@ -1,6 +1,7 @@
 """Seconds-long checks of the models, sampler, light maps and bundle export."""
 from dataclasses import replace
 import hashlib
+from pathlib import Path
 import json
 
 import numpy as np
@@ -132,3 +133,60 @@ def test_export_bundles(tmp_path):
     # one conditioning channel short of the spec's two
     with pytest.raises(ValueError, match="input channels"):
         write_lbm_bundle(tmp_path / "bad", Meta(id="bad", name="t"), UNet(replace(UNET, cond_channels=1)), spec)
+
+
+def test_bridge_interpolant_and_loss_step():
+    import torch
+    from lbm.bridge import BridgeConfig, bridge_loss, interpolant
+    from lbm.models import Decoder, UNet, UNetConfig, VaeConfig
+
+    z_src, z_tgt = torch.randn(2, 4, 6, 8), torch.randn(2, 4, 6, 8)
+    eps = torch.randn(2, 4, 6, 8)
+    # sigma = 1 is the source exactly (no noise at the end points), sigma = .5 the noisy midpoint
+    assert torch.allclose(interpolant(z_src, z_tgt, torch.ones(2), 0.3, eps), z_src)
+    mid = interpolant(z_src, z_tgt, torch.full((2,), 0.5), 0.3, eps)
+    assert torch.allclose(mid, 0.5 * (z_src + z_tgt) + 0.3 * 0.5 * eps)
+
+    unet = UNet(UNetConfig(latent_channels=4, cond_channels=1, widths=(8, 16), groups=4, time_dim=8, time_hidden=16))
+    dec = Decoder(VaeConfig(latent_channels=4, widths=(8, 16), blocks=1, groups=4))
+    for p in dec.parameters():
+        p.requires_grad_(False)
+    cfg = BridgeConfig(bridge_noise_sigma=0.05, pixel_crop=32)
+    gen = torch.Generator().manual_seed(0)
+    opt = torch.optim.Adam(unet.parameters(), 1e-3)
+    cond = torch.rand(2, 1, 6, 8)
+    target = torch.rand(2, 3, 48, 64) * 2 - 1
+    loss, parts = bridge_loss(unet, dec, z_src, z_tgt, cond, target, cfg, gen)
+    loss.backward()
+    opt.step()
+    assert loss.item() > 0 and set(parts) == {"latent", "pixel"}
+    assert all(p.grad is None for p in dec.parameters())  # the decoder stays frozen
+    assert any(p.grad is not None and p.grad.abs().sum() > 0 for p in unet.parameters())
+
+
+def test_vae_training_resumes_exactly(tmp_path):
+    """Two steps, stop, resume for one more == three steps straight (same losses, same weights)."""
+    import json
+    import subprocess
+    import sys
+    import torch
+    root = Path(__file__).resolve().parents[1]
+    cfg = json.loads((root / "configs" / "vae.json").read_text())
+    cfg.update(name="smoke", batch=2, max_steps=3, eval_every=1,
+               model={"latent_channels": 4, "widths": [8, 16], "blocks": 1, "groups": 4},
+               data=dict(cfg["data"], crop=32, max_side=96, renders="nowhere", limit=12, val_every_nth=4))
+    conf = tmp_path / "vae.json"
+    conf.write_text(json.dumps(cfg))
+
+    def run(runs: Path, *extra: str) -> None:
+        subprocess.run([sys.executable, str(root / "train.py"), "--config", str(conf), "--runs", str(runs), *extra],
+                       check=True, capture_output=True, cwd=root.parent)
+
+    run(tmp_path / "straight")
+    run(tmp_path / "split", "--stop-at-step", "2")
+    run(tmp_path / "split", "--resume")
+    a = torch.load(tmp_path / "straight" / "smoke" / "last.pt")
+    b = torch.load(tmp_path / "split" / "smoke" / "last.pt")
+    assert a["step"] == b["step"] == 3
+    for k in a["weights"]["decoder"]:
+        assert torch.equal(a["weights"]["decoder"][k], b["weights"]["decoder"][k]), k

@@ -1,0 +1,69 @@
+"""Exports a trained checkpoint as a model bundle the app loads, with a parity fixture (reference
+input and PyTorch output) that tests/engine/parity.test.ts runs through onnxruntime-node.
+
+    /usr/bin/python3 training/export.py vae --checkpoint .cache/runs/lbm-vae-s8/best.pt --id lbm-vae-s8 \\
+        --eval .cache/runs/lbm-vae-s8/kodak.json --card training/cards/lbm-vae-s8.md
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from eval_vae import load_vae  # noqa: E402
+from lbm.bundle import Meta, write_vae_bundle  # noqa: E402
+from lbm.golden import pattern_image, tensor_json  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+PARITY = ROOT / "tests" / "fixtures" / "parity"
+
+
+@torch.no_grad()
+def parity_fixture(enc, dec, latent_channels: int) -> dict:
+    """A 64x96 image through the encoder, and a latent through the decoder, with PyTorch's outputs."""
+    image = pattern_image(64, 96, seed=5)
+    latent = enc(image)
+    g = torch.Generator().manual_seed(6)
+    probe = latent + 0.1 * torch.randn(latent.shape, generator=g)
+    return {"encoder": {"image": tensor_json(image), "latent": tensor_json(latent)},
+            "decoder": {"latent": tensor_json(probe), "image": tensor_json(dec(probe))}}
+
+
+def export_vae(args: argparse.Namespace) -> None:
+    enc, dec, state = load_vae(args.checkpoint)
+    enc.eval(), dec.eval()
+    cfg = enc_cfg = state["model_args"]
+    card = args.card.read_text() if args.card else ""
+    meta = Meta(id=args.id, name=args.name, version=args.version, license="MIT",
+                data=tuple(args.data), training=args.training, card=card)
+    from lbm.models import VaeConfig
+    vcfg = VaeConfig(latent_channels=cfg["latent_channels"], widths=tuple(enc_cfg["widths"]), blocks=cfg["blocks"], groups=cfg["groups"])
+    folder = ROOT / "models" / args.id
+    write_vae_bundle(folder, meta, enc, dec, vcfg)
+    PARITY.mkdir(parents=True, exist_ok=True)
+    (PARITY / f"{args.id}.json").write_text(json.dumps(parity_fixture(enc, dec, vcfg.latent_channels)) + "\n")
+    print(f"wrote {folder} and {PARITY / (args.id + '.json')}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    sub = ap.add_subparsers(dest="kind", required=True)
+    v = sub.add_parser("vae")
+    v.add_argument("--checkpoint", type=Path, required=True)
+    v.add_argument("--id", required=True)
+    v.add_argument("--name", default="LBM Studio VAE (8 latent channels)")
+    v.add_argument("--version", default="1.0.0")
+    v.add_argument("--card", type=Path, help="markdown appended to the generated model card")
+    v.add_argument("--data", nargs="+", default=["photos: CQ100, BSDS500 train+val, Urban100 (research use)", "Blender renders (training/render)"])
+    v.add_argument("--training", default="training/train.py --config training/configs/vae.json")
+    args = ap.parse_args()
+    torch.set_num_threads(2)
+    export_vae(args)
+
+
+if __name__ == "__main__":
+    main()

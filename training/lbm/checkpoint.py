@@ -1,0 +1,45 @@
+"""Checkpoints hold everything a run needs to continue exactly where it stopped: the model
+arguments, the config, the step, the best metric so far, the weights, the optimiser and every
+random generator the run draws from."""
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+
+def save(path: Path, *, model_args: dict, config: dict, step: int, best: float | None,
+         modules: dict[str, torch.nn.Module], optimizer: torch.optim.Optimizer, data_gen: torch.Generator) -> None:
+    state = {
+        "model_args": model_args, "config": config, "step": step, "best": best,
+        "weights": {k: m.state_dict() for k, m in modules.items()},
+        "optimizer": optimizer.state_dict(),
+        "rng": {"torch": torch.get_rng_state(), "data": data_gen.get_state(),
+                "numpy": np.random.get_state(), "python": random.getstate()},
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    torch.save(state, tmp)
+    os.replace(tmp, path)  # atomic: a run killed mid-save keeps its previous checkpoint
+
+
+def load(path: Path) -> dict[str, Any]:
+    return torch.load(path, map_location="cpu")
+
+
+def restore(state: dict[str, Any], modules: dict[str, torch.nn.Module], optimizer: torch.optim.Optimizer | None,
+            data_gen: torch.Generator | None) -> None:
+    for k, m in modules.items():
+        m.load_state_dict(state["weights"][k])
+    if optimizer is not None:
+        optimizer.load_state_dict(state["optimizer"])
+    rng = state["rng"]
+    torch.set_rng_state(rng["torch"])
+    np.random.set_state(rng["numpy"])
+    random.setstate(rng["python"])
+    if data_gen is not None:
+        data_gen.set_state(rng["data"])

@@ -1,0 +1,43 @@
+"""Pixel losses and metrics. No LPIPS here (its weights cannot be downloaded): L1 keeps colours
+right, an L1 on image gradients at two scales keeps edges and texture sharp."""
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+
+def gradient_l1(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    def grads(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        return x[..., :, 1:] - x[..., :, :-1], x[..., 1:, :] - x[..., :-1, :]
+    loss = a.new_zeros(())
+    for scale in (1, 2):
+        if scale > 1:
+            a, b = F.avg_pool2d(a, scale), F.avg_pool2d(b, scale)
+        (ax, ay), (bx, by) = grads(a), grads(b)
+        loss = loss + (ax - bx).abs().mean() + (ay - by).abs().mean()
+    return loss
+
+
+def pixel_loss(pred: torch.Tensor, target: torch.Tensor, gradient_weight: float = 0.5) -> torch.Tensor:
+    return (pred - target).abs().mean() + gradient_weight * gradient_l1(pred, target)
+
+
+def psnr(a: torch.Tensor, b: torch.Tensor, peak: float = 2.0) -> float:
+    """PSNR in dB of images in [-1, 1] (peak-to-peak 2)."""
+    mse = F.mse_loss(a.clamp(-1, 1), b.clamp(-1, 1)).item()
+    return 10 * torch.log10(torch.tensor(peak * peak / max(mse, 1e-12))).item()
+
+
+def ssim(a: torch.Tensor, b: torch.Tensor) -> float:
+    """Mean SSIM (Gaussian window 11, sigma 1.5) over channels, images mapped to [0, 1]."""
+    a, b = (a.clamp(-1, 1) + 1) / 2, (b.clamp(-1, 1) + 1) / 2
+    g = torch.exp(-((torch.arange(11) - 5.0) ** 2) / (2 * 1.5 ** 2))
+    g = (g / g.sum()).to(a)
+    win = (g[:, None] * g[None, :]).expand(a.shape[1], 1, 11, 11)
+    blur = lambda x: F.conv2d(x, win, groups=a.shape[1])
+    mu_a, mu_b = blur(a), blur(b)
+    var_a, var_b = blur(a * a) - mu_a ** 2, blur(b * b) - mu_b ** 2
+    cov = blur(a * b) - mu_a * mu_b
+    c1, c2 = 0.01 ** 2, 0.03 ** 2
+    s = ((2 * mu_a * mu_b + c1) * (2 * cov + c2)) / ((mu_a ** 2 + mu_b ** 2 + c1) * (var_a + var_b + c2))
+    return s.mean().item()

@@ -1,0 +1,127 @@
+"""Trains a network from a config: `kind: vae` (the shared autoencoder).
+
+    /usr/bin/python3 training/train.py --config training/configs/vae.json [--max-minutes M] [--resume]
+
+Checkpoints (`.cache/runs/<name>/last.pt` and `best.pt`) hold the model arguments, the config, the
+step, the best validation metric, the optimiser and all random states: `--resume` continues
+exactly. Stopping on --max-minutes writes a checkpoint first."""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from lbm import checkpoint  # noqa: E402
+from lbm.data import CropSampler, load_rgb, training_photos, training_renders  # noqa: E402
+from lbm.losses import pixel_loss, psnr  # noqa: E402
+from lbm.models import Decoder, Encoder, VaeConfig, param_count  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def vae_config(cfg: dict) -> VaeConfig:
+    m = cfg["model"]
+    return VaeConfig(latent_channels=m["latent_channels"], widths=tuple(m["widths"]), blocks=m["blocks"], groups=m["groups"])
+
+
+def load_data(cfg: dict) -> tuple[CropSampler, torch.Tensor]:
+    d = cfg["data"]
+    photos = training_photos()[: d.get("limit")]
+    val_files = photos[::d["val_every_nth"]]
+    renders = training_renders(ROOT / d["renders"])[: d.get("limit")]
+    train_files = [p for p in photos if p not in val_files] + renders
+    train = [load_rgb(p, d["max_side"]) for p in train_files]
+    train = [a for a in train if min(a.shape[:2]) >= d["crop"]]
+    # Validation: the centre crop of each held-out photo, fixed for the whole run.
+    arrays = [load_rgb(p, d["max_side"]) for p in val_files]
+    c = min([256] + [min(a.shape[:2]) for a in arrays]) // 8 * 8
+    val = []
+    for a in arrays:
+        h, w, _ = a.shape
+        y, x = (h - c) // 2, (w - c) // 2
+        val.append(torch.from_numpy(a[y:y + c, x:x + c].copy()).permute(2, 0, 1).float() / 127.5 - 1)
+    print(f"data: {len(train)} training images ({len(renders)} renders), {len(val)} validation crops of {c} px")
+    return CropSampler(train, d["crop"]), torch.stack(val)
+
+
+def lr_at(cfg: dict, step: int) -> float:
+    t = min(1.0, step / cfg["max_steps"])
+    return cfg["lr_min"] + 0.5 * (cfg["lr"] - cfg["lr_min"]) * (1 + math.cos(math.pi * t))
+
+
+@torch.no_grad()
+def validate(enc: Encoder, dec: Decoder, val: torch.Tensor) -> float:
+    enc.eval(), dec.eval()
+    scores = [psnr(dec(enc(v[None])), v[None]) for v in val]
+    enc.train(), dec.train()
+    return sum(scores) / len(scores)
+
+
+def train_vae(cfg: dict, run: Path, resume: bool, max_minutes: float | None, stop_at: int | None = None) -> None:
+    torch.manual_seed(cfg["seed"])
+    vcfg = vae_config(cfg)
+    enc, dec = Encoder(vcfg), Decoder(vcfg)
+    print(f"VAE {vcfg}: encoder {param_count(enc):,} params, decoder {param_count(dec):,}")
+    opt = torch.optim.AdamW(list(enc.parameters()) + list(dec.parameters()), lr=cfg["lr"], weight_decay=0.0)
+    gen = torch.Generator().manual_seed(cfg["seed"])
+    step, best = 0, None
+    modules = {"encoder": enc, "decoder": dec}
+    if resume and (run / "last.pt").exists():
+        state = checkpoint.load(run / "last.pt")
+        checkpoint.restore(state, modules, opt, gen)
+        step, best = state["step"], state["best"]
+        print(f"resumed at step {step} (best {best})")
+    sampler, val = load_data(cfg)
+    save = lambda name: checkpoint.save(run / name, model_args=vcfg.__dict__ | {"widths": list(vcfg.widths)}, config=cfg,
+                                        step=step, best=best, modules=modules, optimizer=opt, data_gen=gen)
+    start = time.time()
+    seen = 0
+    while step < cfg["max_steps"]:
+        for g in opt.param_groups:
+            g["lr"] = lr_at(cfg, step)
+        x = sampler.batch(cfg["batch"], gen)
+        z = enc(x)
+        noisy = z + cfg["latent_noise"] * z.detach().std() * torch.randn(z.shape, generator=gen)
+        loss = pixel_loss(dec(noisy), x, cfg["gradient_weight"]) + cfg["latent_l2"] * z.pow(2).mean()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        step += 1
+        seen += x.shape[0]
+        out_of_time = (max_minutes is not None and time.time() - start > max_minutes * 60) or step == stop_at
+        if step % cfg["eval_every"] == 0 or step == cfg["max_steps"] or out_of_time:
+            score = validate(enc, dec, val)
+            rate = seen / (time.time() - start)
+            print(f"step {step} loss {loss.item():.4f} val PSNR {score:.2f} dB lr {lr_at(cfg, step):.2e} {rate:.1f} img/s", flush=True)
+            if best is None or score > best:
+                best = score
+                save("best.pt")
+            save("last.pt")
+        if out_of_time:
+            print(f"stopped at step {step}")
+            break
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--config", type=Path, required=True)
+    ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--max-minutes", type=float, help="stop (with a checkpoint) after this long")
+    ap.add_argument("--stop-at-step", type=int, help="stop (with a checkpoint) at this step; the schedule is unchanged")
+    ap.add_argument("--runs", type=Path, default=ROOT / ".cache" / "runs")
+    args = ap.parse_args()
+    torch.set_num_threads(2)
+    cfg = json.loads(args.config.read_text())
+    if cfg["kind"] != "vae":
+        raise SystemExit(f"unknown kind {cfg['kind']!r}")
+    train_vae(cfg, args.runs / cfg["name"], args.resume, args.max_minutes, args.stop_at_step)
+
+
+if __name__ == "__main__":
+    main()
