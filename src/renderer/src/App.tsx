@@ -5,6 +5,7 @@ import type { EditRequestInput, ProgressEvent, Task } from '../../shared/contrac
 import type { PreviewImage, SamplePaths } from '../../shared/ipc.ts'
 import { api } from './api.ts'
 import { LightControls, type LightSettings } from './LightControls.tsx'
+import { BatchPanel } from './BatchPanel.tsx'
 
 const TASK_LABELS: Record<Task, string> = { remove: 'Remove object', shadow: 'Cast shadow', relight: 'Relight' }
 const PREVIEW_LONG_SIDE = 1024
@@ -41,6 +42,7 @@ export function App() {
   const [status, setStatus] = useState('')
   const [error, setError] = useState('')
   const [result, setResult] = useState<PreviewImage | null>(null)
+  const [tab, setTab] = useState<'edit' | 'batch'>('edit')
 
   useEffect(() => {
     void api.samplePaths().then((r) => {
@@ -86,67 +88,80 @@ export function App() {
     <main className="app">
       <header>
         <h1>LBM Studio</h1>
+        <nav role="tablist">
+          <button type="button" role="tab" aria-selected={tab === 'edit'} onClick={() => setTab('edit')}>
+            Edit
+          </button>
+          <button type="button" role="tab" aria-selected={tab === 'batch'} onClick={() => setTab('batch')}>
+            Batch
+          </button>
+        </nav>
       </header>
-      <section className="panel" aria-label="Edit settings">
-        <label>
-          Task
-          <select value={fields.task} onChange={(e) => chooseTask(e.target.value as Task)}>
-            {Object.entries(TASK_LABELS).map(([task, label]) => (
-              <option key={task} value={task}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Photo
-          <span className="row">
-            <input value={fields.image} onChange={(e) => set({ image: e.target.value })} spellCheck={false} />
-            <button type="button" onClick={() => void openImage()} disabled={!window.api} title={window.api ? '' : 'Only in the desktop app'}>
-              Open…
-            </button>
-          </span>
-        </label>
-        <label>
-          Mask
-          <input value={fields.mask} onChange={(e) => set({ mask: e.target.value })} spellCheck={false} />
-        </label>
-        {fields.task === 'relight' && (
-          <label>
-            Background
-            <input value={fields.background} onChange={(e) => set({ background: e.target.value })} spellCheck={false} />
-          </label>
-        )}
-        {fields.task === 'shadow' && <LightControls value={light} onChange={setLight} />}
-        <label>
-          Save to
-          <input value={fields.output} onChange={(e) => set({ output: e.target.value })} spellCheck={false} />
-        </label>
-        <span className="row">
-          <button type="button" className="primary" disabled={busy || !fields.image} onClick={() => void go('preview')}>
-            Run
-          </button>
-          <button type="button" disabled={busy || !fields.image} onClick={() => void go('save')}>
-            Save full size
-          </button>
-        </span>
-        <p className="status" aria-live="polite">
-          {status}
-        </p>
-        {error && <p role="alert">{error}</p>}
-      </section>
-      <section className="view" aria-label="Result">
-        {result ? (
-          <figure>
-            <img alt="Result" src={`data:image/png;base64,${result.pngBase64}`} />
-            <figcaption>
-              {result.width}×{result.height} · Ran on <strong>{result.device.kind.toUpperCase()}</strong> ({result.device.provider})
-            </figcaption>
-          </figure>
-        ) : (
-          <p className="hint">Run an edit to see the result here.</p>
-        )}
-      </section>
+      {tab === 'batch' && <BatchPanel />}
+      {tab === 'edit' && (
+        <>
+          <section className="panel" aria-label="Edit settings">
+            <label>
+              Task
+              <select value={fields.task} onChange={(e) => chooseTask(e.target.value as Task)}>
+                {Object.entries(TASK_LABELS).map(([task, label]) => (
+                  <option key={task} value={task}>
+                    {label}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Photo
+              <span className="row">
+                <input value={fields.image} onChange={(e) => set({ image: e.target.value })} spellCheck={false} />
+                <button type="button" onClick={() => void openImage()} disabled={!window.api} title={window.api ? '' : 'Only in the desktop app'}>
+                  Open…
+                </button>
+              </span>
+            </label>
+            <label>
+              Mask
+              <input value={fields.mask} onChange={(e) => set({ mask: e.target.value })} spellCheck={false} />
+            </label>
+            {fields.task === 'relight' && (
+              <label>
+                Background
+                <input value={fields.background} onChange={(e) => set({ background: e.target.value })} spellCheck={false} />
+              </label>
+            )}
+            {fields.task === 'shadow' && <LightControls value={light} onChange={setLight} />}
+            <label>
+              Save to
+              <input value={fields.output} onChange={(e) => set({ output: e.target.value })} spellCheck={false} />
+            </label>
+            <span className="row">
+              <button type="button" className="primary" disabled={busy || !fields.image} onClick={() => void go('preview')}>
+                Run
+              </button>
+              <button type="button" disabled={busy || !fields.image} onClick={() => void go('save')}>
+                Save full size
+              </button>
+            </span>
+            <p className="status" aria-live="polite">
+              {status}
+            </p>
+            {error && <p role="alert">{error}</p>}
+          </section>
+          <section className="view" aria-label="Result">
+            {result ? (
+              <figure>
+                <img alt="Result" src={`data:image/png;base64,${result.pngBase64}`} />
+                <figcaption>
+                  {result.width}×{result.height} · Ran on <strong>{result.device.kind.toUpperCase()}</strong> ({result.device.provider})
+                </figcaption>
+              </figure>
+            ) : (
+              <p className="hint">Run an edit to see the result here.</p>
+            )}
+          </section>
+        </>
+      )}
     </main>
   )
 }
