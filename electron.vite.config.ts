@@ -29,7 +29,11 @@ export default defineConfig({
     build: {
       // Native modules stay in node_modules, loaded at run time.
       externalizeDeps: { include: ['onnxruntime-node', 'sharp'] },
-      rolldownOptions: { input: { index: here('./src/main/index.ts') }, external: ['onnxruntime-node', 'sharp'] }
+      rolldownOptions: {
+        // The inference process is a second entry: utilityProcess.fork starts out/main/inference.js.
+        input: { index: here('./src/main/index.ts'), inference: here('./src/main/inference/worker.ts') },
+        external: ['onnxruntime-node', 'sharp']
+      }
     }
   },
   preload: {
