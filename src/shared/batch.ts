@@ -2,7 +2,7 @@
 // one zod schema, so every setting given is validated once and applies to every file. Never
 // imports electron or node.
 import { z } from 'zod'
-import { outputSchema, relightRequestSchema, removeRequestSchema, shadowRequestSchema, type Task } from './contract.ts'
+import { outputSchema, relightRequestSchema, removeRequestSchema, shadowRequestSchema, type Stage, type Task } from './contract.ts'
 
 // The per-file request minus what differs per file (photo, mask, output path): the same strict
 // schemas as the single edits, so a misspelled option fails here, before any file is touched.
@@ -99,6 +99,8 @@ export interface BatchSummary {
   /** Sums over the edited files of the engine's time and of the networks' time (encode, denoise, decode). */
   engineMs: number
   modelMs: number
+  /** The engine time summed per stage (read, encode, denoise, decode, transfer, write): where the time went. */
+  stageMs: Partial<Record<Stage, number>>
   report?: string
 }
 

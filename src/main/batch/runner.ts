@@ -82,6 +82,7 @@ export async function runBatch(engine: BatchEngine, input: unknown, opts: BatchR
   let stopped: { code: string; message: string } | undefined
   let engineMs = 0
   let modelMs = 0
+  const stageMs: BatchSummary['stageMs'] = {}
 
   const worker = async () => {
     while (next < queue.length && !signal?.aborted && !stopped) {
@@ -104,6 +105,7 @@ export async function runBatch(engine: BatchEngine, input: unknown, opts: BatchR
         Object.assign(file, { status: 'done', output: result.output, ms: result.totalMs, modelMs: (t.encode ?? 0) + (t.denoise ?? 0) + (t.decode ?? 0), width: result.width, height: result.height })
         engineMs += result.totalMs
         modelMs += file.modelMs ?? 0
+        for (const [stage, ms] of Object.entries(t) as [keyof typeof t, number][]) stageMs[stage] = (stageMs[stage] ?? 0) + ms
       } catch (err) {
         if (signal?.aborted) {
           edited = false
@@ -142,6 +144,7 @@ export async function runBatch(engine: BatchEngine, input: unknown, opts: BatchR
     photosPerMinute: tracker.photosPerMinute(),
     engineMs,
     modelMs,
+    stageMs,
     report: reportPath
   }
   await writeReport(reportPath, { version: 1, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), settings: req, summary, files })
