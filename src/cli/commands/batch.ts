@@ -53,9 +53,12 @@ function progressBar(flags: OutputFlags): { update: (p: BatchProgress) => void; 
     cliProgress.Presets.shades_classic
   )
   let started = false
+  let file = ''
   return {
     update: (p) => {
-      const payload = { file: p.current.map((f) => path.basename(f)).join(', '), rate: p.photosPerMinute.toFixed(1), eta_text: eta(p.etaMs) }
+      // Between two photos nothing is in flight: keep the last name rather than blink.
+      if (p.current.length) file = p.current.map((f) => path.basename(f)).join(', ')
+      const payload = { file, rate: p.photosPerMinute.toFixed(1), eta_text: eta(p.etaMs) }
       if (!started) bar.start(p.total, p.done, payload)
       else bar.update(p.done, payload)
       started = true

@@ -1,9 +1,10 @@
 // Counts, throughput and ETA for batch progress events. Throughput counts edited photos only:
-// skipped files and instant failures (no mask) would make the ETA wildly optimistic.
+// skipped files and instant failures (not an image, no mask) would make the rate wildly optimistic.
 import type { BatchFile, BatchProgress } from '../../shared/batch.ts'
 
 export class ProgressTracker {
   private readonly started = performance.now()
+  private attempted = 0
   private edited = 0
   private finished = 0
   readonly counts = { done: 0, failed: 0, skipped: 0 }
@@ -13,10 +14,11 @@ export class ProgressTracker {
     private readonly toEdit: number
   ) {}
 
-  /** A file reached its final status; `edited` when time went into it (not skipped or planned away). */
-  finish(file: BatchFile, edited: boolean): void {
+  /** A file reached its final status; `attempted` when the engine ran it (not skipped or planned away). */
+  finish(file: BatchFile, attempted: boolean): void {
     this.finished++
-    if (edited) this.edited++
+    if (attempted) this.attempted++
+    if (attempted && file.status === 'done') this.edited++
     if (file.status === 'done' || file.status === 'failed' || file.status === 'skipped') this.counts[file.status]++
   }
 
@@ -31,7 +33,7 @@ export class ProgressTracker {
 
   event(current: string[], file?: BatchFile): BatchProgress {
     const elapsedMs = this.elapsedMs()
-    const left = this.toEdit - this.edited
+    const left = this.toEdit - this.attempted
     const etaMs = this.edited > 0 ? (left * elapsedMs) / this.edited : null
     return { done: this.finished, total: this.total, current, file, counts: { ...this.counts }, elapsedMs, photosPerMinute: this.photosPerMinute(), etaMs }
   }
