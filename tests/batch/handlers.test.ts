@@ -69,4 +69,15 @@ describe('batch channels', () => {
     expect(summary.cancelled).toBe(true)
     expect(summary.notRun).toBeGreaterThan(0)
   })
+
+  it('a waiter that goes away stops waiting at once; the batch runs on and a new waiter gets the summary', async () => {
+    const { handlers, ctx } = setup()
+    const started = await dispatch(handlers, 'batch:start', [request(path.join(tree.root, 'app-rewait'))], ctx)
+    const id = started.ok ? (started.value as string) : ''
+    const ac = new AbortController()
+    const first = dispatch(handlers, 'batch:wait', [id], { ...ctx, signal: ac.signal })
+    ac.abort()
+    expect(await first).toMatchObject({ ok: false, code: 'CANCELLED' })
+    expect(await dispatch(handlers, 'batch:wait', [id], ctx)).toMatchObject({ ok: true, value: { succeeded: tree.good.length, cancelled: false } })
+  })
 })

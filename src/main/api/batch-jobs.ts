@@ -48,12 +48,18 @@ export function batchJobs(engine: BatchEngine): BatchJobs {
       // A late watcher first gets where the batch stands.
       if (job.last) emit('batch:progress', { id, progress: job.last })
       job.watchers.add(emit)
-      const leave = () => job.watchers.delete(emit)
-      signal?.addEventListener('abort', leave, { once: true })
+      // A waiter that goes away (page reload) stops waiting at once; the batch itself runs on.
+      let onAbort = () => {}
+      const gone = new Promise<never>((_, reject) => {
+        onAbort = () => reject(new DOMException('the caller stopped waiting', 'AbortError'))
+        if (signal?.aborted) onAbort()
+        else signal?.addEventListener('abort', onAbort, { once: true })
+      })
       try {
-        return await job.done
+        return await Promise.race([job.done, gone])
       } finally {
-        leave()
+        job.watchers.delete(emit)
+        signal?.removeEventListener('abort', onAbort)
       }
     },
     cancel(id) {
