@@ -16,6 +16,9 @@ import { Engine } from './engine/engine.ts'
 import type { DevicePreference } from './engine/runtime.ts'
 
 const MAX_BODY_BYTES = 1 << 20
+/** Uploads carry a mask or a photo in base64 (the contract caps them). */
+const UPLOAD_CHANNELS = new Set(['mask:put', 'photo:put'])
+const MAX_UPLOAD_BODY_BYTES = 65 << 20
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -84,7 +87,7 @@ export async function startWebHost(opts: WebHostOptions = {}): Promise<WebHost> 
     if (req.method !== 'POST') return send(res, 405, 'text/plain', 'POST only')
     if ((requestOrigin !== undefined && requestOrigin !== origin) || (site !== undefined && site !== 'same-origin')) return send(res, 403, 'text/plain', 'other sites may not use this host')
     if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, 'text/plain', 'send JSON')
-    const body = await readBody(req)
+    const body = await readBody(req, UPLOAD_CHANNELS.has(decodeURIComponent(channel)) ? MAX_UPLOAD_BODY_BYTES : MAX_BODY_BYTES)
     if (body === null) return send(res, 413, 'text/plain', 'request too large')
     let args: unknown
     try {
@@ -140,13 +143,13 @@ function send(res: http.ServerResponse, status: number, type: string, body: stri
   res.end(body)
 }
 
-function readBody(req: http.IncomingMessage): Promise<string | null> {
+function readBody(req: http.IncomingMessage, limit = MAX_BODY_BYTES): Promise<string | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
     req.on('data', (chunk: Buffer) => {
       size += chunk.length
-      if (size > MAX_BODY_BYTES) {
+      if (size > limit) {
         resolve(null)
         req.destroy()
       } else chunks.push(chunk)

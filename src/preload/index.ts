@@ -17,6 +17,11 @@ const api: LbmApi = {
   startBatch: invoke('batch:start'),
   waitBatch: invoke('batch:wait'),
   cancelBatch: invoke('batch:cancel'),
+  putMask: invoke('mask:put'),
+  putPhoto: invoke('photo:put'),
+  loadImage: invoke('image:load'),
+  exportImage: invoke('image:export'),
+  cancelEdits: invoke('edit:cancel'),
   onProgress(listener) {
     const wrapped = (_e: IpcRendererEvent, payload: PushPayloads['edit:progress']) => listener(payload)
     ipcRenderer.on('edit:progress', wrapped)

@@ -3,7 +3,7 @@
 // payload is validated where it arrives; every other type here is derived from this file and from
 // contract.ts. Push channels flow host -> renderer. Never imports electron or node.
 import { z } from 'zod'
-import { editRequestSchema, type EditResult, type ProgressEvent, type Result, type Task } from './contract.ts'
+import { editRequestSchema, outputSchema, type EditResult, type ProgressEvent, type Result, type Task } from './contract.ts'
 import { batchRequestSchema, type BatchProgress, type BatchSummary } from './batch.ts'
 
 /** What the renderer needs to know about an installed model (the engine's ModelSummary satisfies it). */
@@ -40,6 +40,46 @@ export const previewOptionsSchema = z.strictObject({
   maxLongSide: z.number().int().min(64).max(4096)
 })
 
+/** Largest upload (a painted mask, a dropped or pasted photo) in base64 characters: 64 MiB. */
+export const MAX_UPLOAD_BASE64 = 64 * 1024 * 1024
+const base64 = z.string().min(1).max(MAX_UPLOAD_BASE64).regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64')
+
+/** A mask the user painted: a PNG (white = selected) the size of the photo. */
+export const maskUploadSchema = z.strictObject({ pngBase64: base64 })
+/** A photo that has no path (dropped in a browser, pasted): its bytes and its file name. */
+export const photoUploadSchema = z.strictObject({
+  name: z.string().min(1).max(255),
+  dataBase64: base64
+})
+/** Writes an edited file out again: format, quality, metadata from the original. */
+export const exportRequestSchema = z.strictObject({
+  /** The working result (a lossless file the editor made). */
+  source: z.string().min(1),
+  /** The photo the edits started from: its metadata is what 'keep' keeps; it is never replaced. */
+  original: z.string().min(1),
+  output: outputSchema
+})
+
+/** The photo as the editor shows it: a screen-sized PNG and the real size. */
+export interface LoadedImage {
+  path: string
+  pngBase64: string
+  /** The photo's own size. */
+  width: number
+  height: number
+  /** The size of the PNG sent. */
+  previewWidth: number
+  previewHeight: number
+}
+
+export interface ExportedImage {
+  path: string
+  format: string
+  bytes: number
+  width: number
+  height: number
+}
+
 /** Arguments of each invoke channel, as a tuple schema. */
 export const invokeArgs = {
   'models:list': z.tuple([]),
@@ -51,7 +91,14 @@ export const invokeArgs = {
   // ends and streams its progress meanwhile (so the HTTP host can push it); cancel stops it.
   'batch:start': z.tuple([batchRequestSchema]),
   'batch:wait': z.tuple([z.string().min(1)]),
-  'batch:cancel': z.tuple([z.string().min(1)])
+  'batch:cancel': z.tuple([z.string().min(1)]),
+  // The editor: uploads answer a path in a folder the host owns, so the engine keeps taking paths.
+  'mask:put': z.tuple([maskUploadSchema]),
+  'photo:put': z.tuple([photoUploadSchema]),
+  'image:load': z.tuple([z.string().min(1), previewOptionsSchema]),
+  'image:export': z.tuple([exportRequestSchema]),
+  /** Cancels the full-size edits in flight (IPC has no way to abort one call). */
+  'edit:cancel': z.tuple([])
 } as const
 
 /** What each invoke channel answers (always wrapped in a Result: errors cross as values). */
@@ -65,6 +112,12 @@ export interface InvokeValues {
   'batch:wait': BatchSummary
   /** False when no running batch has that id. */
   'batch:cancel': boolean
+  'mask:put': string
+  'photo:put': string
+  'image:load': LoadedImage
+  'image:export': ExportedImage
+  /** How many edits were cancelled. */
+  'edit:cancel': number
 }
 
 export type InvokeChannel = keyof typeof invokeArgs & keyof InvokeValues
@@ -115,6 +168,11 @@ export interface ApiMethods {
   startBatch: 'batch:start'
   waitBatch: 'batch:wait'
   cancelBatch: 'batch:cancel'
+  putMask: 'mask:put'
+  putPhoto: 'photo:put'
+  loadImage: 'image:load'
+  exportImage: 'image:export'
+  cancelEdits: 'edit:cancel'
 }
 
 /** A function that invokes channel C. */

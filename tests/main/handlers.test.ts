@@ -54,3 +54,27 @@ describe('dispatch', () => {
     expect(calls).toEqual(['run'])
   })
 })
+
+describe('editor channels', () => {
+  const png1x1 =
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=='
+
+  it('stores a painted mask as a PNG file the engine can read, and refuses anything else', async () => {
+    const { handlers, ctx } = setup()
+    const first = await dispatch(handlers, 'mask:put', [{ pngBase64: png1x1 }], ctx)
+    expect(first).toMatchObject({ ok: true })
+    const again = await dispatch(handlers, 'mask:put', [{ pngBase64: png1x1 }], ctx)
+    expect(again).toEqual(first) // content-addressed: the engine's caches hit
+    const { readFile } = await import('node:fs/promises')
+    expect((await readFile((first as { value: string }).value)).toString('base64')).toBe(png1x1)
+    const jpeg = await dispatch(handlers, 'mask:put', [{ pngBase64: Buffer.from([0xff, 0xd8, 0xff, 0]).toString('base64') }], ctx)
+    expect(jpeg).toMatchObject({ ok: false, code: 'BAD_UPLOAD' })
+    expect(await dispatch(handlers, 'mask:put', [{ pngBase64: 'not base64!' }], ctx)).toMatchObject({ ok: false, code: 'BAD_REQUEST' })
+    expect(await dispatch(handlers, 'mask:put', [{ pngBase64: png1x1, path: '/etc/x' }], ctx)).toMatchObject({ ok: false, code: 'BAD_REQUEST' })
+  })
+
+  it('cancels nothing when no edit runs', async () => {
+    const { handlers, ctx } = setup()
+    expect(await dispatch(handlers, 'edit:cancel', [], ctx)).toEqual({ ok: true, value: 0 })
+  })
+})

@@ -1,12 +1,14 @@
 // The invoke channels implemented on top of the Engine. Plain Node (no electron import), so the
 // Electron main process and the local web host serve the very same handlers; each front end only
 // moves bytes and supplies what is platform-specific (the open dialog, the folders).
+import os from 'node:os'
 import path from 'node:path'
 import type { ProgressEvent, Result } from '../../shared/contract.ts'
 import { isInvokeChannel, parseArgs, type Emit, type InvokeChannel, type InvokeValues, type ParsedArgs } from '../../shared/ipc.ts'
 import type { Engine } from '../engine/engine.ts'
 import { encodeImage } from '../image-io/index.ts'
 import { batchJobs } from './batch-jobs.ts'
+import { editorHandlers } from './editor-handlers.ts'
 
 export type EngineLike = Pick<Engine, 'run' | 'preview' | 'models'>
 
@@ -16,6 +18,8 @@ export interface HandlerDeps {
   outputDir: string
   /** The platform's open-file dialog; the web host has none and answers null. */
   openImage(): Promise<string | null>
+  /** Where uploaded masks and photos are written; a folder under the system's temp by default. */
+  uploadDir?: string
 }
 
 /** Per call: where progress goes, and the caller going away. */
@@ -31,7 +35,10 @@ export type Handlers = {
 export function createHandlers(deps: HandlerDeps): Handlers {
   const { engine } = deps
   const batches = batchJobs(engine)
+  // Full-size edits in flight, so that edit:cancel can stop them from any front end.
+  const running = new Set<AbortController>()
   return {
+    ...editorHandlers(deps.uploadDir ?? path.join(os.tmpdir(), 'lbm-studio-uploads')),
     'models:list': async () => engine.models(),
     'samples:paths': async () => ({
       photo: path.join(deps.samplesDir, 'still-life.jpg'),
@@ -40,7 +47,20 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       backdrop: path.join(deps.samplesDir, 'sunset-backdrop.jpg'),
       outputDir: deps.outputDir
     }),
-    'edit:run': (ctx, request) => engine.run(request, { signal: ctx.signal, onProgress: (e) => ctx.emit('edit:progress', e) }),
+    'edit:run': async (ctx, request) => {
+      const ac = new AbortController()
+      running.add(ac)
+      const signal = ctx.signal ? AbortSignal.any([ctx.signal, ac.signal]) : ac.signal
+      try {
+        return await engine.run(request, { signal, onProgress: (e) => ctx.emit('edit:progress', e) })
+      } finally {
+        running.delete(ac)
+      }
+    },
+    'edit:cancel': async () => {
+      for (const ac of running) ac.abort(new DOMException('cancelled by the user', 'AbortError'))
+      return running.size
+    },
     'edit:preview': async (ctx, request, { maxLongSide }) => {
       const onProgress = (e: ProgressEvent) => ctx.emit('edit:progress', e)
       const { image, device } = await engine.preview(request, maxLongSide, { signal: ctx.signal, onProgress })

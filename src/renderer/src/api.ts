@@ -53,6 +53,11 @@ export function httpApi(base = './api/'): LbmApi {
     startBatch: method('batch:start'),
     waitBatch: method('batch:wait'),
     cancelBatch: method('batch:cancel'),
+    putMask: method('mask:put'),
+    putPhoto: method('photo:put'),
+    loadImage: method('image:load'),
+    exportImage: method('image:export'),
+    cancelEdits: method('edit:cancel'),
     onProgress(listener) {
       listeners.add(listener)
       return () => void listeners.delete(listener)
