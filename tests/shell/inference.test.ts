@@ -1,6 +1,7 @@
 // The inference process, started exactly as the app starts it but as a Node child (through tsx),
 // driven through the supervisor: a real edit, refused messages, a crash mid-job and a restart,
 // and a cancel that returns at once even when the process does not stop.
+import { existsSync } from 'node:fs'
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -15,11 +16,14 @@ let outDir: string
 let sup: InferenceSupervisor
 const logs: string[] = []
 
-function start(hooks = true, grace = 1500): InferenceSupervisor {
+const BUILT = path.resolve('out/main/inference.js')
+
+function start(hooks = true, grace = 1500, entry = WORKER): InferenceSupervisor {
   const config: WorkerConfig = { modelsDir: path.resolve('models'), samplesDir: SAMPLES, outputDir: outDir, device: 'cpu' }
   const env = { ...process.env, [CONFIG_ENV]: JSON.stringify(config), [TEST_HOOKS_ENV]: hooks ? '1' : '0' }
-  // NOTE: `--import tsx` is tsx's documented way to register it in Node >= 20.6.
-  const spawn = nodeSpawner(WORKER, { execArgv: ['--import', 'tsx'], env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] })
+  // NOTE: `--import tsx` is tsx's documented way to register it in Node >= 20.6; the built bundle needs nothing.
+  const execArgv = entry === WORKER ? ['--import', 'tsx'] : []
+  const spawn = nodeSpawner(entry, { execArgv, env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] })
   return new InferenceSupervisor({ spawn, cancelGraceMs: grace, log: (l) => logs.push(l) })
 }
 
@@ -128,6 +132,19 @@ describe('inference process', () => {
       expect(plain.restarts).toBe(0)
     } finally {
       await plain.dispose()
+    }
+  })
+
+  // What Electron actually starts: electron-vite's bundle of worker.ts. Only after a build.
+  it.skipIf(!existsSync(BUILT))('works the same from the built bundle under plain Node', async () => {
+    const built = start(true, 1500, BUILT)
+    try {
+      const inFlight = built.invoke('edit:run', [shadow('g.png')], ctx())
+      built.send({ type: 'crash', how: 'exit' })
+      expect(await inFlight).toMatchObject({ ok: false, message: 'the inference process crashed (exit code 3)' })
+      expect(await built.invoke('edit:run', [shadow('h.png')], ctx())).toMatchObject({ ok: true, value: { output: path.join(outDir, 'h.png') } })
+    } finally {
+      await built.dispose()
     }
   })
 })
