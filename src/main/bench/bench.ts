@@ -8,6 +8,7 @@ import sharp from 'sharp'
 import type { EditResult, Stage } from '../../shared/contract.ts'
 import { Engine } from '../engine/engine.ts'
 import type { LoadedModel } from '../engine/model.ts'
+import { networksMarkdown, timeNetworks, type NetworkTiming } from './networks.ts'
 import { samplePath } from '../samples.ts'
 
 export interface NetworkWork {
@@ -35,6 +36,7 @@ export interface BenchReport {
   loadMs: number
   rows: BenchRow[]
   preview: { size: number; coldMs: number; warmMs: number[] }
+  networks: NetworkTiming[]
   peakRssMb: number
 }
 
@@ -87,6 +89,7 @@ export async function runBench(opts: { device?: 'auto' | 'cpu' | 'gpu'; sizes?: 
       await engine.preview({ task: 'shadow', image, mask, light: { ...light, azimuth: az }, output: { path: 'unused' } }, previewSize)
       warmMs.push(performance.now() - t)
     }
+    const networks = await timeNetworks(model)
     return {
       model: modelId,
       device: model.device,
@@ -94,6 +97,7 @@ export async function runBench(opts: { device?: 'auto' | 'cpu' | 'gpu'; sizes?: 
       loadMs: model.loadMs,
       rows,
       preview: { size: previewSize, coldMs, warmMs },
+      networks,
       peakRssMb: process.resourceUsage().maxRSS / 1024
     }
   } finally {
@@ -137,6 +141,7 @@ export function benchMarkdown(r: BenchReport): string {
     const by = (name: NetworkWork['network']) => row.networks.find((n) => n.network === name)
     lines.push(`| ${row.label} | ${row.working.width}x${row.working.height} | ${work(by('encoder'))} | ${work(by('denoiser'))} | ${work(by('decoder'))} |`)
   }
+  lines.push('', 'Each network alone on a square image:', '', networksMarkdown(r.networks))
   lines.push('', `Live preview at ${r.preview.size} px (light moved, source latent cached): median ${ms(median(r.preview.warmMs))} ms over ${r.preview.warmMs.length} moves; first preview (read + encode) ${ms(r.preview.coldMs)} ms.`)
   return lines.join('\n')
 }
