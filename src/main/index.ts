@@ -7,8 +7,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, protocol, session, shell, type IpcMainInvokeEvent } from 'electron'
 import type { Result } from '../shared/contract.ts'
-import { INVOKE_CHANNELS, parseArgs, type InvokeChannel } from '../shared/ipc.ts'
-import { createHandlers, dispatch, type EngineLike, type Handlers } from './api/handlers.ts'
+import { INVOKE_CHANNELS, parseArgs, type InvokeChannel, type InvokeValues, type ParsedArgs } from '../shared/ipc.ts'
 import { OpenedFiles, mimeType, resolveAppAsset } from './file-access.ts'
 import { CONFIG_ENV, type WorkerConfig } from './inference/protocol.ts'
 import { InferenceSupervisor } from './inference/supervisor.ts'
@@ -75,11 +74,26 @@ function fromOurWindow(event: IpcMainInvokeEvent): boolean {
   return win !== null && !win.isDestroyed() && event.sender === win.webContents && event.senderFrame === win.webContents.mainFrame
 }
 
-/** Dialogs need this process; every other channel (engine work, batches) runs in the inference process. */
-const runsHere = (channel: InvokeChannel) => channel.startsWith('dialog:')
+/**
+ * Dialogs need this process; every other channel (engine work, batches, uploads) runs in the
+ * inference process. A new dialog:* channel in the contract fails to compile until it is here.
+ * NOTE: main does not import api/handlers.ts, which would load sharp into this process.
+ */
+type DialogChannel = Extract<InvokeChannel, `dialog:${string}`>
+type Dialogs = { [C in DialogChannel]: (...args: ParsedArgs<C>) => Promise<InvokeValues[C]> }
+const isDialog = (channel: InvokeChannel): channel is DialogChannel => channel.startsWith('dialog:')
+
+async function runDialog(dialogs: Dialogs, channel: DialogChannel, args: ParsedArgs<DialogChannel>): Promise<Result<unknown>> {
+  try {
+    const run = dialogs[channel] as (...a: ParsedArgs<DialogChannel>) => Promise<unknown>
+    return { ok: true, value: await run(...args) }
+  } catch (err) {
+    return { ok: false, code: 'FAILED', message: err instanceof Error ? err.message : String(err) }
+  }
+}
 
 /** The one place that touches ipcMain: arguments are checked here and again where they run. */
-function handle(channel: InvokeChannel, local: Handlers, inference: InferenceSupervisor): void {
+function handle(channel: InvokeChannel, dialogs: Dialogs, inference: InferenceSupervisor): void {
   ipcMain.handle(channel, async (event, ...raw: unknown[]): Promise<Result<unknown>> => {
     if (!fromOurWindow(event)) return { ok: false, code: 'FORBIDDEN', message: 'this caller may not use the app' }
     const args = parseArgs(channel, raw)
@@ -96,7 +110,7 @@ function handle(channel: InvokeChannel, local: Handlers, inference: InferenceSup
     const onGone = () => gone.abort()
     sender.once('destroyed', onGone)
     try {
-      const result = runsHere(channel) ? await dispatch(local, channel, raw, { emit }) : await inference.invoke(channel, raw, { emit, signal: gone.signal })
+      const result = isDialog(channel) ? await runDialog(dialogs, channel, args.value as ParsedArgs<DialogChannel>) : await inference.invoke(channel, raw, { emit, signal: gone.signal })
       files.grantFromResult(channel, result)
       notifyBatchEnd(channel, result)
       return result
@@ -144,11 +158,8 @@ async function main(): Promise<void> {
     }
     return file
   }
-  // The engine lives in the inference process: the local handlers only ever answer dialogs.
-  const elsewhere = () => Promise.reject(new Error('engine work runs in the inference process'))
-  const noEngine: EngineLike = { run: elsewhere, preview: elsewhere, models: elsewhere }
-  const local = createHandlers({ engine: noEngine, samplesDir: config.samplesDir, outputDir: config.outputDir, openImage })
-  for (const channel of INVOKE_CHANNELS) handle(channel, local, inference)
+  const dialogs: Dialogs = { 'dialog:openImage': openImage }
+  for (const channel of INVOKE_CHANNELS) handle(channel, dialogs, inference)
 
   const isMac = process.platform === 'darwin'
   const sendKey = (accelerator: string) => {

@@ -109,4 +109,10 @@ describe('IPC surface', () => {
     expect(preloadSource).not.toMatch(/\b(send|invoke|on)\s*:\s*\(/)
     expect(preloadSource).toMatch(/webUtils\.getPathForFile/)
   })
+
+  it('keeps the engine and its native modules out of the main process', () => {
+    // The main process forwards; the inference process (a separate entry) loads sharp and ONNX Runtime.
+    expect(mainSource).not.toMatch(/from '\.\/(api|engine|image-io|batch)\//)
+    expect(mainSource).toMatch(/inference\.invoke\(channel, raw,/)
+  })
 })
