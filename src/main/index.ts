@@ -128,6 +128,12 @@ function notifyBatchEnd(channel: string, result: Result<unknown>): void {
 }
 
 async function main(): Promise<void> {
+  // One app, one inference process: a second launch focuses the first window instead.
+  if (!app.requestSingleInstanceLock()) return app.quit()
+  app.on('second-instance', () => {
+    if (win?.isMinimized()) win.restore()
+    win?.focus()
+  })
   await app.whenReady()
   lockDown()
   serveProtocols()
