@@ -135,6 +135,13 @@ describe('inference process', () => {
     }
   })
 
+  it('reports a process that cannot start, without a restart loop', async () => {
+    const env = { ...process.env, [CONFIG_ENV]: '{"modelsDir": ""' }
+    const broken = new InferenceSupervisor({ spawn: nodeSpawner(WORKER, { execArgv: ['--import', 'tsx'], env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] }) })
+    expect(await broken.invoke('models:list', [], ctx())).toEqual({ ok: false, code: 'INFERENCE_CRASHED', message: 'the inference process failed to start (exit code 2)' })
+    await broken.dispose()
+  })
+
   // What Electron actually starts: electron-vite's bundle of worker.ts. Only after a build.
   it.skipIf(!existsSync(BUILT))('works the same from the built bundle under plain Node', async () => {
     const built = start(true, 1500, BUILT)

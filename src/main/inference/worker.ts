@@ -29,8 +29,17 @@ function connect(): { port: HostPort; listen(onMessage: (raw: unknown) => void):
   }
 }
 
+function readJson(text: string | undefined): unknown {
+  try {
+    return JSON.parse(text ?? 'null')
+  } catch {
+    return text
+  }
+}
+
 function main(): void {
-  const config = workerConfigSchema.safeParse(JSON.parse(process.env[CONFIG_ENV] ?? 'null'))
+  // Exits with code 2 on a bad configuration: the supervisor reports 'failed to start (exit code 2)'.
+  const config = workerConfigSchema.safeParse(readJson(process.env[CONFIG_ENV]))
   if (!config.success) {
     process.stderr.write(`inference process: bad ${CONFIG_ENV}: ${describeIssues(config.error)}\n`)
     process.exit(2)
