@@ -1,6 +1,7 @@
 // The one batch runner behind `lbm batch` and the app's batch panel. Photos are edited one after
 // another (or `jobs` at a time) by the same Engine, so models load once; the next photo is read
-// and decoded while the current one is in the networks. A bad file is recorded with its code and
+// and decoded while the current one is in the networks, and a photo's encode and write overlap
+// the next photo's networks (which matters most when those run on a GPU). A bad file is recorded with its code and
 // reason and the batch goes on; a cancel finishes or abandons the files in flight (the engine
 // writes atomically, so never a half-written output) and leaves the rest as not run.
 import fs from 'node:fs/promises'
@@ -13,6 +14,7 @@ import { BatchError, describeError } from './errors.ts'
 import { BatchInputError, expandInputs } from './inputs.ts'
 import { planFiles } from './plan.ts'
 import { ProgressTracker } from './progress.ts'
+import { Slots } from './slots.ts'
 import { writeReport } from './report.ts'
 
 export type BatchEngine = Pick<Engine, 'run'>
@@ -78,51 +80,69 @@ export async function runBatch(engine: BatchEngine, input: unknown, opts: BatchR
     p.catch(() => {}) // the engine reports the failure when it awaits this read
     reads.set(i, p)
   }
-  let next = 0
   let stopped: { code: string; message: string } | undefined
   let engineMs = 0
   let modelMs = 0
   const stageMs: BatchSummary['stageMs'] = {}
+  // `jobs` photos in the networks at once. A photo gives its slot up when it starts writing (the
+  // engine checks the signal for the last time just before), so the next photo's networks run while
+  // this one is encoded and written; `inFlight` bounds the photos held in memory, writing included.
+  const compute = new Slots(req.jobs)
+  const inFlight = new Slots(req.jobs * 2)
 
-  const worker = async () => {
-    while (next < queue.length && !signal?.aborted && !stopped) {
-      const i = next++
-      const file = queue[i]
-      const prefetched = reads.get(i)
-      reads.delete(i)
-      startRead(next)
-      file.status = 'running'
-      running.push(file.input)
-      emit(file)
-      let edited = true
-      try {
-        const result = await engine.run(perFileRequest(req, file), {
-          signal,
-          prefetched,
-          onProgress: opts.onFileProgress && ((e) => opts.onFileProgress?.(file.input, e))
-        })
-        const t = result.timings
-        Object.assign(file, { status: 'done', output: result.output, ms: result.totalMs, modelMs: (t.encode ?? 0) + (t.denoise ?? 0) + (t.decode ?? 0), width: result.width, height: result.height })
-        engineMs += result.totalMs
-        modelMs += file.modelMs ?? 0
-        for (const [stage, ms] of Object.entries(t) as [keyof typeof t, number][]) stageMs[stage] = (stageMs[stage] ?? 0) + ms
-      } catch (err) {
-        if (signal?.aborted) {
-          edited = false
-          Object.assign(file, { status: 'cancelled', code: 'CANCELLED', message: 'cancelled while being edited; nothing was written' })
-        } else {
-          const { code, message, fatal } = describeError(err)
-          Object.assign(file, { status: 'failed', code, message })
-          if (fatal) stopped ??= { code, message }
+  const editOne = async (i: number) => {
+    const file = queue[i]
+    const prefetched = reads.get(i)
+    reads.delete(i)
+    startRead(i + 1)
+    let freed = false
+    const free = () => {
+      if (!freed) compute.release()
+      freed = true
+    }
+    file.status = 'running'
+    running.push(file.input)
+    emit(file)
+    let edited = true
+    try {
+      const result = await engine.run(perFileRequest(req, file), {
+        signal,
+        prefetched,
+        onProgress: (e) => {
+          if (e.stage === 'write') free()
+          opts.onFileProgress?.(file.input, e)
         }
-      } finally {
-        running.splice(running.indexOf(file.input), 1)
-        if (edited) tracker.finish(file, true)
-        emit(file)
+      })
+      const t = result.timings
+      Object.assign(file, { status: 'done', output: result.output, ms: result.totalMs, modelMs: (t.encode ?? 0) + (t.denoise ?? 0) + (t.decode ?? 0), width: result.width, height: result.height })
+      engineMs += result.totalMs
+      modelMs += file.modelMs ?? 0
+      for (const [stage, ms] of Object.entries(t) as [keyof typeof t, number][]) stageMs[stage] = (stageMs[stage] ?? 0) + ms
+    } catch (err) {
+      if (signal?.aborted) {
+        edited = false
+        Object.assign(file, { status: 'cancelled', code: 'CANCELLED', message: 'cancelled while being edited; nothing was written' })
+      } else {
+        const { code, message, fatal } = describeError(err)
+        Object.assign(file, { status: 'failed', code, message })
+        if (fatal) stopped ??= { code, message }
       }
+    } finally {
+      free()
+      running.splice(running.indexOf(file.input), 1)
+      if (edited) tracker.finish(file, true)
+      emit(file)
     }
   }
-  await Promise.all(Array.from({ length: Math.min(req.jobs, queue.length) }, worker))
+
+  const edits: Promise<void>[] = []
+  for (let i = 0; i < queue.length; i++) {
+    await inFlight.acquire()
+    await compute.acquire()
+    if (signal?.aborted || stopped) break
+    edits.push(editOne(i).finally(() => inFlight.release()))
+  }
+  await Promise.all(edits)
   reads.clear()
   for (const f of queue) {
     if (f.status === 'pending') Object.assign(f, { status: 'cancelled', code: stopped ? 'STOPPED' : 'CANCELLED', message: stopped ? `not run: ${stopped.message}` : 'not run: the batch was cancelled' })
