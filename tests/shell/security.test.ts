@@ -59,6 +59,10 @@ describe('content security policy', () => {
     const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(fs.readFileSync('src/renderer/index.html', 'utf8'))
     expect(meta).not.toBeNull()
     strict(meta![1]!)
+    // The same policy as the header, which adds only frame-ancestors (ignored in a meta tag).
+    const header = directives(CONTENT_SECURITY_POLICY)
+    header.delete('frame-ancestors')
+    expect(directives(meta![1]!)).toEqual(header)
   })
   it('is sent with every app page', () => {
     expect(mainSource).toMatch(/'content-security-policy': CONTENT_SECURITY_POLICY/)
