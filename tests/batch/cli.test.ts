@@ -1,9 +1,10 @@
 // `lbm batch` as a user runs it: a child process through bin/lbm.mjs, exit codes, --json, report.
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { samplePath } from '../../src/main/samples.ts'
 import { listAll, makeTree, type Tree } from './fixtures.ts'
 
 const run = promisify(execFile)
@@ -48,5 +49,28 @@ describe('lbm batch', () => {
     expect(noMask.stderr).toContain('mask')
     expect((await lbm('batch', 'paint', 'photos', '-o', 'out2')).code).toBe(2)
     expect((await lbm('batch', 'remove', 'photos', '-o', 'out2', '--mask', 'masks/a1.png', '--name', '{name}')).code).toBe(2)
+  })
+
+  it('Ctrl-C stops after the photos in flight, exit 1 saying how to resume; --skip-existing then completes it', async () => {
+    const folder = path.join(tree.root, 'big')
+    await fs.mkdir(folder)
+    // Full-size samples (about half a second each), so there is time to cancel in the middle.
+    for (let i = 0; i < 8; i++) await fs.copyFile(samplePath('still-life.jpg'), path.join(folder, `p${i}.jpg`))
+    const args = [BIN, 'batch', 'remove', 'big', '-o', 'big-out', '--mask', samplePath('still-life-object-mask.png'), '--device', 'cpu']
+    const child = spawn(process.execPath, args, { cwd: tree.root })
+    let stderr = ''
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+    const out = path.join(tree.root, 'big-out')
+    while ((await fs.readdir(out).catch(() => [])).filter((f) => f.endsWith('.jpg')).length === 0) await new Promise((r) => setTimeout(r, 20))
+    child.kill('SIGINT')
+    expect(await exited).toBe(1)
+    expect(stderr).toContain('--skip-existing')
+    const partial = await listAll(out)
+    expect(partial.filter((f) => f.endsWith('.jpg')).length).toBeLessThan(8)
+    expect(partial.every((f) => !f.includes('.tmp'))).toBe(true)
+    const resumed = await lbm(...args.slice(1), '--skip-existing')
+    expect(resumed.code).toBe(0)
+    expect((await listAll(out)).filter((f) => f.endsWith('.jpg'))).toHaveLength(8)
   })
 })
