@@ -78,3 +78,27 @@ describe('editor channels', () => {
     expect(await dispatch(handlers, 'edit:cancel', [], ctx)).toEqual({ ok: true, value: 0 })
   })
 })
+
+describe('edit:cancel', () => {
+  it('stops a full-size edit in flight, which answers CANCELLED', async () => {
+    let started!: () => void
+    const running = new Promise<void>((r) => (started = r))
+    const engine: EngineLike = {
+      models: async () => [],
+      preview: async () => {
+        throw new Error('unused')
+      },
+      run: (_request, opts) =>
+        new Promise((_resolve, reject) => {
+          started()
+          opts?.signal?.addEventListener('abort', () => reject(opts.signal?.reason))
+        })
+    }
+    const handlers = createHandlers({ engine, samplesDir: '/s', outputDir: '/o', openImage: async () => null })
+    const ctx = { emit: () => {} }
+    const edit = dispatch(handlers, 'edit:run', [shadow], ctx)
+    await running
+    expect(await dispatch(handlers, 'edit:cancel', [], ctx)).toEqual({ ok: true, value: 1 })
+    expect(await edit).toMatchObject({ ok: false, code: 'CANCELLED' })
+  })
+})

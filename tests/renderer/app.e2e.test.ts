@@ -4,7 +4,9 @@ import fs from 'node:fs/promises'
 import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildRenderer } from '../../scripts/build-renderer.ts'
 import { startWebHost, type WebHost } from '../../src/main/web-host.ts'
@@ -22,13 +24,13 @@ beforeAll(async () => {
     executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
   })
-  page = await browser.newPage()
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' })
   const problems: string[] = []
   page.on('pageerror', (err) => problems.push(err.message))
   page.on('console', (msg) => msg.type() === 'error' && problems.push(msg.text()))
   await page.goto(host.url)
   // The sample photo is filled in once the page has talked to the host.
-  const photo = page.getByLabel('Photo')
+  const photo = page.getByLabel('Photo', { exact: true })
   for (let i = 0; i < 100 && !(await photo.inputValue()).endsWith('still-life.jpg'); i++) await page.waitForTimeout(50)
   expect(await photo.inputValue()).toMatch(/still-life\.jpg$/)
   expect(problems).toEqual([])
@@ -40,26 +42,116 @@ afterAll(async () => {
   if (outDir) await fs.rm(outDir, { recursive: true, force: true })
 })
 
-describe('LBM Studio page', () => {
-  it('casts a shadow on the sample and shows the result and the device', async () => {
-    await page.getByLabel('Task').selectOption('shadow')
-    await page.getByRole('button', { name: 'Run' }).click()
-    const img = page.getByAltText('Result')
-    await img.waitFor({ timeout: 30_000 })
-    const size = await img.evaluate((el: HTMLImageElement) => el.decode().then(() => ({ w: el.naturalWidth, h: el.naturalHeight })))
-    expect(size.w).toBeGreaterThan(0)
-    expect(size.h).toBeGreaterThan(0)
-    await expect.poll(() => page.locator('figcaption').textContent()).toMatch(/Ran on CPU/)
-    await expect.poll(() => page.locator('.status').textContent()).toMatch(/^Preview ready in/)
+const shots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
+
+/** A small PNG of the page for the README and as a test artifact. */
+async function shot(name: string): Promise<void> {
+  const png = await page.screenshot()
+  await fs.mkdir(shots, { recursive: true })
+  await sharp(png).resize({ width: 800 }).png({ palette: true, quality: 60, effort: 7 }).toFile(path.join(shots, `${name}.png`))
+}
+
+/** The picture's rectangle on the page (the editor fits it in the canvas area with a 16 px margin). */
+async function pictureBox(size = { width: 1024, height: 768 }) {
+  const box = (await page.locator('.editor-view').boundingBox())!
+  const scale = Math.min((box.width - 32) / size.width, (box.height - 32) / size.height)
+  const x = box.x + (box.width - size.width * scale) / 2
+  const y = box.y + (box.height - size.height * scale) / 2
+  /** Page point of a fraction (u, v) of the picture. */
+  return (u: number, v: number) => ({ x: x + u * size.width * scale, y: y + v * size.height * scale })
+}
+
+async function drag(from: { x: number; y: number }, to: { x: number; y: number }, steps = 8): Promise<void> {
+  await page.mouse.move(from.x, from.y)
+  await page.mouse.down()
+  for (let i = 1; i <= steps; i++) await page.mouse.move(from.x + ((to.x - from.x) * i) / steps, from.y + ((to.y - from.y) * i) / steps)
+  await page.mouse.up()
+}
+
+const shownSrc = () => page.getByAltText('Shown').getAttribute('src')
+const statusText = () => page.locator('.status').textContent()
+
+describe('the editor', () => {
+  let originalSrc: string | null
+  let resultSrc: string | null
+
+  it('opens the sample photo', async () => {
+    await page.getByRole('button', { name: 'Sample photo' }).click()
+    await expect.poll(statusText).toMatch(/Opened still-life \(1024×768\)/)
+    await page.locator('.editor-view canvas').first().waitFor()
+    originalSrc = await shownSrc()
+    expect(originalSrc).toMatch(/^data:image\/png;base64,/)
+    await shot('1-open')
   })
 
-  it('shows a bad request as one plain sentence', async () => {
-    await page.getByLabel('Elevation (°)', { exact: true }).fill('200')
-    await page.getByRole('button', { name: 'Run' }).click()
+  it('paints a mask stroke, removes it at full size and shows the device', async () => {
+    const at = await pictureBox()
+    await drag(at(0.3, 0.55), at(0.55, 0.6), 12)
+    expect(await page.locator('.editor-view').getAttribute('data-tool')).toBe('brush.idle')
+    expect(await page.getByRole('button', { name: 'Undo' }).isEnabled()).toBe(true)
+    await shot('2-mask')
+    await page.getByRole('button', { name: 'Remove object' }).click()
+    await expect.poll(statusText, { timeout: 30_000 }).toMatch(/^Remove object: done in .* at 1024×768/)
+    expect(await page.locator('.device').textContent()).toMatch(/Ran on CPU/)
+    resultSrc = await shownSrc()
+    expect(resultSrc).not.toBe(originalSrc)
+    await shot('3-removed')
+  })
+
+  it('compares with the original while Tab is held', async () => {
+    await page.keyboard.down('Tab')
+    await expect.poll(shownSrc).toBe(originalSrc)
+    await page.getByText('Original', { exact: true }).waitFor()
+    await shot('4-compare')
+    await page.keyboard.up('Tab')
+    await expect.poll(shownSrc).toBe(resultSrc)
+  })
+
+  it('undoes and redoes the removal as one step each', async () => {
+    await page.keyboard.press('Control+z')
+    await expect.poll(shownSrc).toBe(originalSrc)
+    await page.keyboard.press('Control+Shift+z')
+    await expect.poll(shownSrc).toBe(resultSrc)
+  })
+
+  it('saves a copy at the photo\'s size, never over the original', async () => {
+    const out = path.join(outDir, 'saved', 'still-life-edited.jpg')
+    await page.keyboard.press('Control+s')
+    const sheet = page.getByRole('dialog', { name: 'Save a copy' })
+    await sheet.waitFor()
+    await sheet.getByLabel('Save as').fill(out)
+    await shot('5-export')
+    await sheet.getByRole('button', { name: 'Save' }).click()
+    await expect.poll(statusText).toMatch(/^Saved .*still-life-edited\.jpg \(1024×768, jpeg\)/)
+    const meta = await sharp(out).metadata()
+    expect([meta.width, meta.height, meta.format]).toEqual([1024, 768, 'jpeg'])
+  })
+
+  it('previews the shadow live while the light handle is dragged', async () => {
+    await page.getByLabel('Task').selectOption('shadow')
+    await page.getByRole('button', { name: /^Rectangle/ }).click()
+    const at = await pictureBox()
+    await drag(at(0.35, 0.3), at(0.65, 0.8))
+    await expect.poll(shownSrc, { timeout: 30_000 }).not.toBe(resultSrc)
+    await expect.poll(() => page.locator('.status').textContent()).not.toMatch(/previewing/)
+    const before = await shownSrc()
+    const azimuth = await page.getByLabel('Light direction').textContent()
+    await page.keyboard.press('g')
+    await drag(at(0.2, 0.5), at(0.85, 0.25), 10)
+    await expect.poll(() => page.getByLabel('Light direction').textContent()).not.toBe(azimuth)
+    expect(await page.getByLabel('Light direction').textContent()).toMatch(/azimuth (\d+)°/)
+    await expect.poll(shownSrc, { timeout: 30_000 }).not.toBe(before)
+    await expect.poll(() => page.locator('.status').textContent(), { timeout: 30_000 }).not.toMatch(/previewing/)
+    await shot('6-light')
+  })
+
+  it('says in plain words when a photo cannot be opened', async () => {
+    await page.getByLabel('Photo', { exact: true }).fill('/nowhere/missing.jpg')
+    await page.getByRole('button', { name: 'Open', exact: true }).click()
     const alert = page.getByRole('alert')
     await alert.waitFor()
     const text = (await alert.textContent()) ?? ''
-    expect(text).toMatch(/^Could not run the edit: light\.elevation: .*90/)
+    expect(text).toMatch(/^Could not open the photo: .*missing\.jpg/)
     expect(text).not.toMatch(/[{}]|Error:|at /)
   })
 })

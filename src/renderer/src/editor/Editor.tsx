@@ -1,0 +1,586 @@
+// The editor: open a photo, select with the tools, place the light, watch the live preview, run
+// the task at full size, compare, undo and save a copy. State that one undo step restores lives in
+// the History's document; the tools change it only through their ToolHost.
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react'
+import type { DeviceReport, ProgressEvent, Result, Task } from '../../../shared/contract.ts'
+import type { LoadedImage, PreviewImage, SamplePaths } from '../../../shared/ipc.ts'
+import { api } from '../api.ts'
+import { createTools, TOOL_IDS, TOOL_LABELS, type MaskOp, type Point, type ToolHost, type ToolId } from '../tools/index.ts'
+import { editRequest, emptyDoc, TASK_LABELS, type EditorDoc, type LightState } from './document.ts'
+import { EditorCanvas, usePngImage } from './EditorCanvas.tsx'
+import { ExportPanel } from './ExportPanel.tsx'
+import { HelpPanel } from './HelpPanel.tsx'
+import { History } from './history.ts'
+import { LatestWins } from './latest-wins.ts'
+import { handleFrame, handleToLight, lightToHandle, maskCentroid } from './light-geometry.ts'
+import { blobToBase64, maskPngBase64, renderMask } from './mask-canvas.ts'
+import { createStageAdapter } from './stage-adapter.ts'
+import { actualPixels, fitView, type View } from './view.ts'
+
+/** Long side of the screen-sized copy the editor shows, paints on and previews at. */
+const VIEW_LONG_SIDE = 1600
+const STAGE_WEIGHT: Record<ProgressEvent['stage'], number> = { load: 0.05, read: 0.1, encode: 0.2, denoise: 0.35, decode: 0.75, transfer: 0.85, write: 0.95 }
+const RECENT_KEY = 'lbm.recent'
+
+interface PreviewShown {
+  image: PreviewImage
+}
+
+const stemOf = (p: string) => (p.split(/[\\/]/).pop() ?? 'photo').replace(/\.[^.]+$/, '')
+const dirOf = (p: string) => p.replace(/[\\/][^\\/]*$/, '')
+const deviceText = (d: DeviceReport) => `${d.kind.toUpperCase()} (${d.provider})`
+
+function progressOf(e: ProgressEvent): { text: string; fraction: number } {
+  const base = STAGE_WEIGHT[e.stage]
+  if (e.stage === 'denoise' && e.step !== undefined && e.total) return { text: `denoising ${e.step}/${e.total}`, fraction: base + (0.4 * e.step) / e.total }
+  return { text: `${e.stage}…`, fraction: base }
+}
+
+function readRecent(): string[] {
+  try {
+    const v: unknown = JSON.parse(localStorage.getItem(RECENT_KEY) ?? '[]')
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').slice(0, 8) : []
+  } catch {
+    return []
+  }
+}
+
+function isTextField(t: EventTarget | null): boolean {
+  return t instanceof HTMLElement && (t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || (t.tagName === 'INPUT' && !['range', 'checkbox', 'button'].includes((t as HTMLInputElement).type)))
+}
+
+export function Editor() {
+  const [samples, setSamples] = useState<SamplePaths | null>(null)
+  const [pathField, setPathField] = useState('')
+  const [photo, setPhoto] = useState<LoadedImage | null>(null)
+  const [recent, setRecent] = useState<string[]>(readRecent)
+  const history = useRef(new History<EditorDoc>(emptyDoc()))
+  const [doc, setDoc] = useState<EditorDoc>(history.current.present)
+  const [task, setTask] = useState<Task>('remove')
+  const [background, setBackground] = useState('')
+  const [toolId, setToolId] = useState<ToolId>('brush')
+  const [brushSize, setBrushSize] = useState(40)
+  const [overlayOpacity, setOverlayOpacity] = useState(0.5)
+  const [draft, setDraft] = useState<MaskOp | null>(null)
+  const [view, setView] = useState<View>({ scale: 1, x: 0, y: 0 })
+  const [box, setBox] = useState({ width: 800, height: 600 })
+  const [comparing, setComparing] = useState(false)
+  const [split, setSplit] = useState<number | null>(null)
+  const [preview, setPreview] = useState<PreviewShown | null>(null)
+  const [previewing, setPreviewing] = useState(false)
+  const [running, setRunning] = useState<{ text: string; fraction: number } | null>(null)
+  const [status, setStatus] = useState('')
+  const [error, setError] = useState('')
+  const [device, setDevice] = useState<DeviceReport | null>(null)
+  const [panel, setPanel] = useState<'export' | 'help' | null>(null)
+  const [maskVersion, setMaskVersion] = useState(0)
+  const [centre, setCentre] = useState<Point | null>(null)
+  const viewBox = useRef<HTMLDivElement>(null)
+  const spaceHeld = useRef(false)
+  const mask = useMemo(() => document.createElement('canvas'), [])
+  const maskPaths = useRef(new WeakMap<readonly MaskOp[], Promise<Result<string>>>())
+
+  // Refs for the tools and the adapter, which live longer than one render.
+  const live = useRef({ doc, photo, brushSize, toolId, view, centre, running })
+  live.current = { doc, photo, brushSize, toolId, view, centre, running }
+
+  const sync = useCallback(() => setDoc(history.current.present), [])
+
+  // ---- Opening a photo ---------------------------------------------------------------------
+  const openPath = useCallback(
+    async (file: string) => {
+      setError('')
+      setStatus('Opening…')
+      const r = await api.loadImage(file, { maxLongSide: VIEW_LONG_SIDE })
+      if (!r.ok) {
+        setStatus('')
+        return setError(`Could not open the photo: ${r.message}`)
+      }
+      const loaded = r.value
+      mask.width = loaded.previewWidth
+      mask.height = loaded.previewHeight
+      history.current.reset(emptyDoc(history.current.present.light))
+      sync()
+      setPhoto(loaded)
+      setPathField(loaded.path)
+      setPreview(null)
+      setSplit(null)
+      setStatus(`Opened ${stemOf(loaded.path)} (${loaded.width}×${loaded.height})`)
+      setRecent((old) => {
+        const next = [loaded.path, ...old.filter((p) => p !== loaded.path)].slice(0, 8)
+        localStorage.setItem(RECENT_KEY, JSON.stringify(next))
+        return next
+      })
+    },
+    [mask, sync]
+  )
+
+  const openFile = useCallback(
+    async (file: File) => {
+      const known = api.pathForFile(file)
+      if (known) return openPath(known)
+      setStatus(`Reading ${file.name}…`)
+      const r = await api.putPhoto({ name: file.name || 'pasted image', dataBase64: await blobToBase64(file) })
+      if (!r.ok) return setError(`Could not open ${file.name || 'the pasted image'}: ${r.message}`)
+      return openPath(r.value)
+    },
+    [openPath]
+  )
+
+  useEffect(() => {
+    void api.samplePaths().then((r) => {
+      if (!r.ok) return setError(`Could not reach the engine: ${r.message}`)
+      setSamples(r.value)
+      setPathField(r.value.photo)
+    })
+    const onPaste = (e: ClipboardEvent) => {
+      const file = e.clipboardData?.files[0]
+      if (file && file.type.startsWith('image/')) void openFile(file)
+    }
+    window.addEventListener('paste', onPaste)
+    return () => window.removeEventListener('paste', onPaste)
+  }, [openFile])
+
+  // ---- The view ----------------------------------------------------------------------------
+  useEffect(() => {
+    const el = viewBox.current
+    if (!el) return
+    const ro = new ResizeObserver(() => setBox({ width: el.clientWidth, height: el.clientHeight }))
+    ro.observe(el)
+    return () => ro.disconnect()
+  }, [])
+  const size = useMemo(() => (photo ? { width: photo.previewWidth, height: photo.previewHeight } : { width: 1, height: 1 }), [photo])
+  const fit = useCallback(() => setView(fitView(size, box)), [size, box])
+  useEffect(() => {
+    if (photo) setView(fitView(size, box))
+  }, [photo, size, box])
+  const oneToOne = () => photo && setView((v) => actualPixels(v, box, photo.width / photo.previewWidth, window.devicePixelRatio || 1))
+
+  // ---- The mask ----------------------------------------------------------------------------
+  useEffect(() => {
+    if (!photo) return
+    renderMask(mask, doc.ops)
+    setMaskVersion((v) => v + 1)
+    const data = mask.getContext('2d')!.getImageData(0, 0, mask.width, mask.height).data
+    setCentre(maskCentroid(data, mask.width, mask.height))
+  }, [doc.ops, photo, mask])
+
+  /** The mask of these ops as a file the engine can read (uploaded once per ops value). */
+  const maskPathFor = useCallback(
+    (ops: readonly MaskOp[]): Promise<Result<string>> => {
+      let p = maskPaths.current.get(ops)
+      if (!p) {
+        const canvas = document.createElement('canvas')
+        canvas.width = mask.width
+        canvas.height = mask.height
+        renderMask(canvas, ops)
+        p = maskPngBase64(canvas).then((pngBase64) => api.putMask({ pngBase64 }))
+        maskPaths.current.set(ops, p)
+      }
+      return p
+    },
+    [mask]
+  )
+
+  // ---- Tools -------------------------------------------------------------------------------
+  const frame = useCallback(() => handleFrame(size.width, size.height, live.current.centre), [size])
+  const tools = useMemo(() => {
+    const host: ToolHost = {
+      brushSize: () => live.current.brushSize,
+      setDraft,
+      begin: () => history.current.mark(),
+      commitMask(op) {
+        history.current.update((d) => ({ ...d, ops: [...d.ops, op] }))
+        history.current.squash()
+        sync()
+      },
+      moveLight(p) {
+        history.current.update((d) => ({ ...d, light: { ...d.light, ...handleToLight(p, frame(), d.light.azimuth) } }))
+        sync()
+      },
+      commit() {
+        history.current.squash()
+        sync()
+      },
+      bail() {
+        history.current.bail()
+        sync()
+      }
+    }
+    return createTools(host)
+  }, [sync, frame])
+  const tool = tools[toolId]
+
+  const chooseTool = useCallback(
+    (id: ToolId) => {
+      for (const t of Object.values(tools)) if (t.busy) t.cancel()
+      setToolId(id)
+    },
+    [tools]
+  )
+
+  const adapter = useMemo(
+    () =>
+      createStageAdapter({
+        tool: () => tools[live.current.toolId],
+        view: () => live.current.view,
+        setView,
+        spaceHeld: () => spaceHeld.current
+      }),
+    [tools]
+  )
+  useEffect(() => {
+    const up = () => adapter.releaseOutside()
+    window.addEventListener('pointerup', up)
+    return () => window.removeEventListener('pointerup', up)
+  }, [adapter])
+
+  const setLight = (patch: Partial<LightState>) => {
+    history.current.push((d) => ({ ...d, light: { ...d.light, ...patch } }))
+    sync()
+  }
+
+  // ---- History -----------------------------------------------------------------------------
+  const undo = useCallback(() => {
+    for (const t of Object.values(tools)) if (t.busy) t.cancel()
+    if (history.current.undo()) sync()
+  }, [tools, sync])
+  const redo = useCallback(() => {
+    if (history.current.redo()) sync()
+  }, [sync])
+
+  // ---- Live preview (shadow and relight): latest request wins -------------------------------
+  const base = doc.result?.path ?? photo?.path ?? ''
+  const scheduler = useMemo(
+    () =>
+      new LatestWins<{ doc: EditorDoc; task: Task; base: string; background: string }, Result<PreviewImage>>(
+        async ({ doc: d, task: t, base: b, background: bg }) => {
+          setPreviewing(true)
+          const m = await maskPathFor(d.ops)
+          if (!m.ok) return m
+          const out = `${samples?.outputDir ?? dirOf(b)}/preview.png`
+          return api.previewEdit(editRequest(t, b, m.value, d.light, out, bg), { maxLongSide: VIEW_LONG_SIDE })
+        },
+        (r) => {
+          setPreviewing(false)
+          if (!r.ok) return setError(`Could not preview: ${r.message}`)
+          setError('')
+          setPreview({ image: r.value })
+          setDevice(r.value.device)
+        }
+      ),
+    [maskPathFor, samples]
+  )
+  useEffect(() => {
+    if (!photo || task === 'remove' || centre === null) {
+      scheduler.reset()
+      setPreviewing(false)
+      setPreview(null)
+      return
+    }
+    scheduler.request({ doc, task, base, background })
+  }, [scheduler, photo, task, doc, base, background, centre])
+
+  // ---- Full-size run -----------------------------------------------------------------------
+  useEffect(
+    () =>
+      api.onProgress((e) => {
+        if (live.current.running) setRunning(progressOf(e))
+      }),
+    []
+  )
+
+  async function run() {
+    if (!photo) return
+    if (centre === null) return setError(task === 'remove' ? 'Paint over what to remove first (brush, rectangle or lasso).' : 'Select the subject first (brush, rectangle or lasso).')
+    setError('')
+    const started = performance.now()
+    const state = { text: 'starting…', fraction: 0 }
+    live.current.running = state
+    setRunning(state)
+    const m = await maskPathFor(doc.ops)
+    const out = `${samples?.outputDir ?? dirOf(photo.path)}/work/${stemOf(photo.path)}-${task}-${Date.now()}.png`
+    const r = m.ok ? await api.runEdit(editRequest(task, base, m.value, doc.light, out, background)) : m
+    if (!r.ok) {
+      setRunning(null)
+      live.current.running = null
+      if (r.code === 'CANCELLED') return setStatus('Cancelled.')
+      return setError(`Could not ${TASK_LABELS[task].verb}: ${r.message}`)
+    }
+    const loaded = await api.loadImage(r.value.output, { maxLongSide: VIEW_LONG_SIDE })
+    setRunning(null)
+    live.current.running = null
+    if (!loaded.ok) return setError(`The result was saved to ${r.value.output} but cannot be shown: ${loaded.message}`)
+    const result = { path: r.value.output, image: loaded.value, device: r.value.device, task }
+    // One step: the result, and for a removal the mask that was used up.
+    history.current.push((d) => ({ ...d, result, ops: task === 'remove' ? [] : d.ops }))
+    sync()
+    setPreview(null)
+    setDevice(r.value.device)
+    setStatus(`${TASK_LABELS[task].label}: done in ${((performance.now() - started) / 1000).toFixed(1)} s at ${r.value.width}×${r.value.height}`)
+  }
+
+  const cancel = () => void api.cancelEdits()
+
+  // ---- Keyboard ----------------------------------------------------------------------------
+  useEffect(() => {
+    const down = (e: KeyboardEvent) => {
+      const mod = e.ctrlKey || e.metaKey
+      const key = e.key.toLowerCase()
+      if (mod && key === 's') {
+        e.preventDefault()
+        if (live.current.photo) setPanel('export')
+        return
+      }
+      if (isTextField(e.target) && e.key !== 'Escape') return
+      if (mod && key === 'z') {
+        e.preventDefault()
+        return e.shiftKey ? redo() : undo()
+      }
+      if (mod && key === 'y') {
+        e.preventDefault()
+        return redo()
+      }
+      if (mod || e.altKey) return
+      if (e.key === 'Escape') {
+        const busy = Object.values(tools).find((t) => t.busy)
+        if (busy) busy.cancel()
+        else setPanel(null)
+        return
+      }
+      if (e.key === 'Tab') {
+        e.preventDefault()
+        return setComparing(true)
+      }
+      if (e.key === ' ') {
+        e.preventDefault()
+        spaceHeld.current = true
+        return
+      }
+      if (e.key === '[') return setBrushSize((s) => Math.max(2, Math.round(s / 1.25)))
+      if (e.key === ']') return setBrushSize((s) => Math.min(400, Math.round(s * 1.25)))
+      if (e.key === '?') return setPanel((p) => (p === 'help' ? null : 'help'))
+      if (key === 'f') return fit()
+      if (key === '1') return oneToOne()
+      const id = TOOL_IDS.find((t) => TOOL_LABELS[t].key.toLowerCase() === key)
+      if (id) chooseTool(id)
+    }
+    const up = (e: KeyboardEvent) => {
+      if (e.key === 'Tab') setComparing(false)
+      if (e.key === ' ') spaceHeld.current = false
+    }
+    const blur = () => {
+      setComparing(false)
+      spaceHeld.current = false
+    }
+    window.addEventListener('keydown', down)
+    window.addEventListener('keyup', up)
+    window.addEventListener('blur', blur)
+    return () => {
+      window.removeEventListener('keydown', down)
+      window.removeEventListener('keyup', up)
+      window.removeEventListener('blur', blur)
+    }
+  })
+
+  // ---- What is shown -----------------------------------------------------------------------
+  const currentPng = preview?.image.pngBase64 ?? doc.result?.image.pngBase64 ?? photo?.pngBase64
+  const shownPng = comparing ? photo?.pngBase64 : currentPng
+  const shown = usePngImage(shownPng)
+  const original = usePngImage(photo?.pngBase64)
+  const f = handleFrame(size.width, size.height, centre)
+  const lightMarks = task !== 'remove' && photo && !comparing ? { centre: f.centre, handle: lightToHandle(doc.light, f) } : null
+  const canUndo = history.current.canUndo
+  const canRedo = history.current.canRedo
+
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault()
+    const file = e.dataTransfer.files[0]
+    if (file) void openFile(file)
+  }
+
+  return (
+    <>
+      <section className="panel editor-panel" aria-label="Editor controls">
+        <label>
+          Photo
+          <span className="row">
+            <input aria-label="Photo" value={pathField} onChange={(e) => setPathField(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && void openPath(pathField)} spellCheck={false} />
+            <button type="button" onClick={() => void openPath(pathField)} disabled={!pathField}>
+              Open
+            </button>
+            {window.api && (
+              <button type="button" onClick={() => void api.openImage().then((r) => (r.ok && r.value ? openPath(r.value) : undefined))}>
+                Browse…
+              </button>
+            )}
+          </span>
+        </label>
+        <span className="row">
+          {samples && (
+            <button type="button" onClick={() => void openPath(samples.photo)}>
+              Sample photo
+            </button>
+          )}
+          {recent.length > 0 && (
+            <select aria-label="Recent photos" value="" onChange={(e) => e.target.value && void openPath(e.target.value)}>
+              <option value="">Recent…</option>
+              {recent.map((p) => (
+                <option key={p} value={p}>
+                  {stemOf(p)}
+                </option>
+              ))}
+            </select>
+          )}
+        </span>
+        <label>
+          Task
+          <select value={task} onChange={(e) => setTask(e.target.value as Task)}>
+            {Object.entries(TASK_LABELS).map(([t, { label }]) => (
+              <option key={t} value={t}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <fieldset>
+          <legend>Select</legend>
+          <div className="tools" role="toolbar" aria-label="Tools">
+            {TOOL_IDS.map((id) => (
+              <button key={id} type="button" aria-pressed={toolId === id} title={`${TOOL_LABELS[id].label} (${TOOL_LABELS[id].key})`} onClick={() => chooseTool(id)}>
+                {TOOL_LABELS[id].label}
+              </button>
+            ))}
+          </div>
+          <label className="slider">
+            Brush size ({brushSize}px) [ ]
+            <input type="range" min={2} max={400} value={brushSize} onChange={(e) => setBrushSize(Number(e.target.value))} aria-label="Brush size" />
+          </label>
+          <label className="slider">
+            Overlay opacity
+            <input type="range" min={0} max={1} step={0.05} value={overlayOpacity} onChange={(e) => setOverlayOpacity(Number(e.target.value))} aria-label="Overlay opacity" />
+          </label>
+          <span className="row">
+            <button type="button" onClick={() => tools.brush.busy || (history.current.push((d) => ({ ...d, ops: [...d.ops, { kind: 'invert' }] })), sync())}>
+              Invert
+            </button>
+            <button type="button" onClick={() => (history.current.push((d) => ({ ...d, ops: [...d.ops, { kind: 'clear' }] })), sync())}>
+              Clear
+            </button>
+          </span>
+        </fieldset>
+        {task !== 'remove' && (
+          <fieldset>
+            <legend>Light</legend>
+            <p className="hint">Drag on the picture with the Light tool (G): the handle circles the subject.</p>
+            <output className="readout" aria-label="Light direction">
+              azimuth {Math.round(doc.light.azimuth)}°, elevation {Math.round(doc.light.elevation)}°
+            </output>
+            <label className="slider">
+              Softness
+              <input type="range" min={0} max={1} step={0.05} value={doc.light.softness} onChange={(e) => setLight({ softness: Number(e.target.value) })} aria-label="Softness" />
+            </label>
+            {task === 'shadow' && (
+              <label className="slider">
+                Strength
+                <input type="range" min={0} max={1} step={0.05} value={doc.light.strength} onChange={(e) => setLight({ strength: Number(e.target.value) })} aria-label="Strength" />
+              </label>
+            )}
+            {task === 'relight' && (
+              <label>
+                Background (optional)
+                <input value={background} onChange={(e) => setBackground(e.target.value)} placeholder={samples?.backdrop} spellCheck={false} />
+              </label>
+            )}
+          </fieldset>
+        )}
+        <span className="row">
+          <button type="button" className="primary" disabled={!photo || running !== null} onClick={() => void run()}>
+            {TASK_LABELS[task].label}
+          </button>
+          {running && (
+            <button type="button" onClick={cancel}>
+              Cancel
+            </button>
+          )}
+        </span>
+        {running && (
+          <div className="progress">
+            <progress max={1} value={running.fraction} aria-label="Progress" />
+            <span>{running.text}</span>
+          </div>
+        )}
+        <span className="row">
+          <button type="button" onClick={undo} disabled={!canUndo} title="Ctrl/⌘+Z">
+            Undo
+          </button>
+          <button type="button" onClick={redo} disabled={!canRedo} title="Shift+Ctrl/⌘+Z">
+            Redo
+          </button>
+          <button type="button" onPointerDown={() => setComparing(true)} onPointerUp={() => setComparing(false)} onPointerLeave={() => setComparing(false)} disabled={!photo} title="Hold (or hold Tab)">
+            Compare
+          </button>
+          <button type="button" onClick={() => setPanel('export')} disabled={!photo} title="Ctrl/⌘+S">
+            Save a copy…
+          </button>
+        </span>
+        <label className="check">
+          <input type="checkbox" checked={split !== null} onChange={(e) => setSplit(e.target.checked ? 0.5 : null)} disabled={!photo} />
+          Split view (original on the left)
+        </label>
+        {split !== null && <input type="range" min={0} max={1} step={0.01} value={split} onChange={(e) => setSplit(Number(e.target.value))} aria-label="Split position" />}
+        <p className="status" aria-live="polite">
+          {status}
+          {previewing && ' · previewing…'}
+        </p>
+        {device && (
+          <p className="device">
+            Ran on <strong>{deviceText(device)}</strong>
+          </p>
+        )}
+        {error && <p role="alert">{error}</p>}
+        {shownPng && <img className="navigator" alt="Shown" src={`data:image/png;base64,${shownPng}`} />}
+        <button type="button" className="link" onClick={() => setPanel('help')}>
+          Keyboard shortcuts (?)
+        </button>
+      </section>
+      <section className="view editor-view" aria-label="Canvas" ref={viewBox} onDragOver={(e) => e.preventDefault()} onDrop={onDrop} data-tool={tool.path}>
+        {photo ? (
+          <EditorCanvas
+            box={box}
+            view={view}
+            size={size}
+            shown={shown}
+            original={original}
+            split={comparing ? null : split}
+            mask={mask}
+            maskVersion={maskVersion}
+            overlayOpacity={overlayOpacity}
+            showOverlay={!comparing}
+            draft={draft}
+            light={lightMarks}
+            adapter={adapter}
+            cursor={spaceHeld.current ? 'grab' : toolId === 'light' ? 'pointer' : 'crosshair'}
+          />
+        ) : (
+          <p className="hint">Open a photo: type its path, use the sample, drop a file here or paste one.</p>
+        )}
+        {comparing && <span className="badge">Original</span>}
+        {panel === 'export' && photo && (
+          <ExportPanel
+            source={doc.result?.path ?? photo.path}
+            original={photo.path}
+            dir={samples?.outputDir ?? dirOf(photo.path)}
+            stem={stemOf(photo.path)}
+            onClose={() => setPanel(null)}
+            onSaved={(s) => {
+              setPanel(null)
+              setStatus(`Saved ${s.path} (${s.width}×${s.height}, ${s.format})`)
+            }}
+          />
+        )}
+        {panel === 'help' && <HelpPanel onClose={() => setPanel(null)} />}
+      </section>
+    </>
+  )
+}

@@ -1,0 +1,35 @@
+// The keyboard shortcuts, listed where a person looks for them (the ? button or key).
+export const SHORTCUTS: [keys: string, what: string][] = [
+  ['B / E / R / L / G', 'Brush, eraser, rectangle, lasso, light'],
+  ['[  ]', 'Smaller / larger brush'],
+  ['Alt + drag', 'Rectangle or lasso takes away from the selection'],
+  ['Space + drag, middle button', 'Pan'],
+  ['Wheel, pinch', 'Zoom'],
+  ['F / 1', 'Fit / actual pixels'],
+  ['Hold Tab', 'Show the original'],
+  ['Ctrl/⌘ + Z', 'Undo'],
+  ['Shift + Ctrl/⌘ + Z, Ctrl + Y', 'Redo'],
+  ['Esc', 'Cancel the stroke or drag under way; close a panel'],
+  ['Ctrl/⌘ + S', 'Save a copy (export)'],
+  ['Ctrl/⌘ + V, drop a file', 'Open a photo'],
+  ['?', 'This list']
+]
+
+export function HelpPanel({ onClose }: { onClose: () => void }) {
+  return (
+    <aside className="sheet" role="dialog" aria-label="Keyboard shortcuts">
+      <h2>Keyboard shortcuts</h2>
+      <dl className="shortcuts">
+        {SHORTCUTS.map(([keys, what]) => (
+          <div key={keys}>
+            <dt>{keys}</dt>
+            <dd>{what}</dd>
+          </div>
+        ))}
+      </dl>
+      <button type="button" onClick={onClose}>
+        Close
+      </button>
+    </aside>
+  )
+}
