@@ -26,6 +26,12 @@ interface BatchFlags extends CommonFlags {
 // Settings and input errors: nothing was edited, the command line needs fixing.
 const USAGE_CODES = new Set(['BAD_REQUEST', 'NO_MASK', 'NO_INPUTS', 'OUTPUT_IS_INPUT', 'NOT_FOUND'])
 
+const DESCRIPTIONS: Record<Task, string> = {
+  remove: 'erase the masked object in every photo',
+  shadow: 'cast the subject\'s shadow in every photo, from the same light',
+  relight: 'relight the subject in every photo'
+}
+
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
 const eta = (ms: number | null) => (ms === null ? '--' : ms < 60_000 ? `${Math.ceil(ms / 1000)}s` : `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`)
 
@@ -111,7 +117,7 @@ async function runCommand(task: Task, inputs: string[], flags: BatchFlags, opts:
 
 function taskCommand(task: Task): Command {
   const cmd = new Command(task)
-    .description(`${task} on every photo of the inputs`)
+    .description(DESCRIPTIONS[task])
     .argument('<inputs...>', 'folders, photos and globs (quote globs)')
     .requiredOption('-o, --output <folder>', 'output folder; the input tree is mirrored below it, and it is never scanned as input')
     .option('--masks <folder>', 'masks matched to photos by file stem (masks/a.png for a.jpg, or the mirrored masks/sub/a.png)')
