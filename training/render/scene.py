@@ -121,17 +121,31 @@ def import_model(path, size_m, yaw_deg):
     bpy.context.view_layer.update()
     for o in meshes:
         o.pass_index = 1
-        # OBJ/MTL materials: drop accidental emission and keep them renderable cheaply
         for slot in o.material_slots:
-            m = slot.material
-            if m is not None and m.use_nodes:
-                for n in m.node_tree.nodes:
-                    if n.type == "BSDF_PRINCIPLED":
-                        n.inputs["Emission Strength"].default_value = 0.0
+            fix_material(slot.material)
     pts = [o.matrix_world @ Vector(c) for o in meshes for c in o.bound_box]
     lo = Vector((min(p.x for p in pts), min(p.y for p in pts), min(p.z for p in pts)))
     hi = Vector((max(p.x for p in pts), max(p.y for p in pts), max(p.z for p in pts)))
     return meshes, lo, hi
+
+
+METAL_WORDS = ("metal", "chrome", "steel", "alu", "iron", "gold", "silver", "brass", "copper", "inox")
+
+
+def fix_material(m):
+    """Blender's OBJ importer turns MTL 'Ka' into Metallic, and Sweet Home 3D's MTL files often
+    say Ka 1 (SH3D ignores it): ~800 materials would render as mirrors. Metallic only where the
+    name says metal; specular capped at 0.5; no mirror-sharp roughness (grain at 32 samples);
+    no accidental emission."""
+    if m is None or not m.use_nodes:
+        return
+    metal = any(w in m.name.lower() for w in METAL_WORDS)
+    for n in m.node_tree.nodes:
+        if n.type == "BSDF_PRINCIPLED":
+            n.inputs["Metallic"].default_value = 0.8 if metal else 0.0
+            n.inputs["Specular"].default_value = min(n.inputs["Specular"].default_value, 0.5)
+            n.inputs["Roughness"].default_value = max(n.inputs["Roughness"].default_value, 0.2)
+            n.inputs["Emission Strength"].default_value = 0.0
 
 
 def make_ground(g, photo_root):
@@ -322,7 +336,8 @@ def render_scene(spec, out_dir: Path, catalog, args):
     meta["model_bbox"] = [[round(v, 4) for v in lo], [round(v, 4) for v in hi]]
     meta["render"] = {"engine": "CYCLES", "device": "CPU", "size": args.size, "samples": args.samples,
                       "mask_samples": MASK_SAMPLES, "bounces": BOUNCES,
-                      "clamp": [CLAMP_DIRECT, CLAMP_INDIRECT], "view_transform": "Filmic", "denoising": False,
+                      "clamp": [CLAMP_DIRECT, CLAMP_INDIRECT],
+                      "materials": "fix_material v1", "view_transform": "Filmic", "denoising": False,
                       "blender": bpy.app.version_string, "seconds": times, "total_s": round(time.time() - t0, 2)}
     meta["files"] = ["shadow.png", "noshadow.png", "mask.png", "empty.png", "relit.png"]
     tmp = out_dir / "meta.json.tmp"
