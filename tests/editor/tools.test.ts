@@ -62,6 +62,14 @@ describe('brush', () => {
     ])
   })
 
+  it('records a soft brush\'s hardness in its stroke', () => {
+    const r = recorder(10)
+    const { brush } = createTools({ ...r.host, brushHardness: () => 0.25 })
+    brush.pointerDown(at(0, 0))
+    brush.pointerUp(at(0, 0))
+    expect(r.committed).toEqual([{ kind: 'stroke', mode: 'add', size: 10, points: [0, 0], hardness: 0.25 }])
+  })
+
   it('drops the stroke on Esc (history bails) and ignores other buttons', () => {
     const r = recorder()
     const { brush } = createTools(r.host)

@@ -73,9 +73,18 @@ describe('editor channels', () => {
     expect(await dispatch(handlers, 'mask:put', [{ pngBase64: png1x1, path: '/etc/x' }], ctx)).toMatchObject({ ok: false, code: 'BAD_REQUEST' })
   })
 
+  it('keeps an uploaded photo\'s name, made safe, with the extension of its real format', async () => {
+    const { handlers, ctx } = setup()
+    const r = await dispatch(handlers, 'photo:put', [{ name: '../../etc/Été: 1.jpeg', dataBase64: png1x1 }], ctx)
+    expect(r.ok && r.value).toMatch(/[\\/]photos[\\/][0-9a-f]{32}[\\/]Été_ 1\.png$/)
+    const text = await dispatch(handlers, 'photo:put', [{ name: 'notes.txt', dataBase64: Buffer.from('hello').toString('base64') }], ctx)
+    expect(text).toMatchObject({ ok: false, code: 'BAD_UPLOAD' })
+  })
+
   it('cancels nothing when no edit runs', async () => {
     const { handlers, ctx } = setup()
     expect(await dispatch(handlers, 'edit:cancel', [], ctx)).toEqual({ ok: true, value: 0 })
+    expect(await dispatch(handlers, 'edit:cancel', [true], ctx)).toMatchObject({ ok: false, code: 'BAD_REQUEST' })
   })
 })
 

@@ -154,6 +154,29 @@ describe('the editor', () => {
     expect(text).toMatch(/^Could not open the photo: .*missing\.jpg/)
     expect(text).not.toMatch(/[{}]|Error:|at /)
   })
+
+  it('opens a photo dropped on the canvas (uploaded: a browser gives no path)', async () => {
+    const bytes = (await fs.readFile(fileURLToPath(new URL('../../resources/samples/sunset-backdrop.jpg', import.meta.url)))).toString('base64')
+    const transfer = await page.evaluateHandle((b64) => {
+      const dt = new DataTransfer()
+      const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))
+      dt.items.add(new File([data], 'sunset-backdrop.jpg', { type: 'image/jpeg' }))
+      return dt
+    }, bytes)
+    await page.locator('.editor-view').dispatchEvent('drop', { dataTransfer: transfer })
+    await expect.poll(statusText, { timeout: 15_000 }).toMatch(/^Opened sunset-backdrop \(1024×768\)/)
+    expect(await page.getByRole('button', { name: 'Undo' }).isEnabled()).toBe(false) // a new photo, a new history
+  })
+
+  it('lists the keyboard shortcuts', async () => {
+    await page.locator('body').press('?')
+    const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' })
+    await help.waitFor()
+    expect(await help.textContent()).toMatch(/Hold Tab.*original/)
+    await shot('7-shortcuts')
+    await page.keyboard.press('Escape')
+    await help.waitFor({ state: 'detached' })
+  })
 })
 
 describe('web host', () => {

@@ -14,11 +14,19 @@ type EditorChannels = 'mask:put' | 'photo:put' | 'image:load' | 'image:export'
  * Content-addressed: the same bytes land on the same path, so the engine's caches (keyed on the
  * file) hit when a mask is sent again unchanged.
  */
-async function putUpload(dir: string, bytes: Buffer, ext: string): Promise<string> {
-  const file = path.join(dir, `${createHash('sha256').update(bytes).digest('hex').slice(0, 32)}.${ext}`)
-  await mkdir(dir, { recursive: true })
+async function putUpload(dir: string, bytes: Buffer, name?: string): Promise<string> {
+  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 32)
+  // A photo keeps its own name (in a folder of its hash), so the editor can speak of it by name.
+  const file = name ? path.join(dir, hash, name) : path.join(dir, `${hash}.png`)
+  await mkdir(path.dirname(file), { recursive: true })
   await writeFile(file, bytes)
   return file
+}
+
+/** The file name's stem, safe on every platform, with the extension of what the bytes are. */
+function safeName(name: string, ext: string): string {
+  const stem = path.basename(name.replace(/\\/g, '/')).replace(/\.[^.]*$/, '').replace(/[^\p{L}\p{N} ._-]+/gu, '_').replace(/^[. ]+/, '').slice(0, 100)
+  return `${stem || 'photo'}${ext}`
 }
 
 function uploadError(message: string): Error {
@@ -31,13 +39,13 @@ export function editorHandlers(uploadDir: string): Pick<Handlers, EditorChannels
       const bytes = Buffer.from(pngBase64, 'base64')
       const sniffed = sniffFormat(bytes.subarray(0, 16))
       if (sniffed.kind !== 'supported' || sniffed.format !== 'png') throw uploadError('the mask must be a PNG image')
-      return putUpload(path.join(uploadDir, 'masks'), bytes, 'png')
+      return putUpload(path.join(uploadDir, 'masks'), bytes)
     },
     'photo:put': async (_ctx, { dataBase64, name }) => {
       const bytes = Buffer.from(dataBase64, 'base64')
       const sniffed = sniffFormat(bytes.subarray(0, 32))
       if (sniffed.kind !== 'supported') throw uploadError(`"${name}" is not a photo this app can open (JPEG, PNG, WebP, TIFF or AVIF)`)
-      return putUpload(path.join(uploadDir, 'photos'), bytes, EXTENSION[sniffed.format])
+      return putUpload(path.join(uploadDir, 'photos'), bytes, safeName(name, EXTENSION[sniffed.format]))
     },
     'image:load': async (_ctx, file, { maxLongSide }) => {
       const { info, raster } = await readImage(file)

@@ -6,14 +6,14 @@ import type { DeviceReport, ProgressEvent, Result, Task } from '../../../shared/
 import type { LoadedImage, PreviewImage, SamplePaths } from '../../../shared/ipc.ts'
 import { api } from '../api.ts'
 import { createTools, TOOL_IDS, TOOL_LABELS, type MaskOp, type Point, type ToolHost, type ToolId } from '../tools/index.ts'
-import { editRequest, emptyDoc, TASK_LABELS, type EditorDoc, type LightState } from './document.ts'
+import { editRequest, emptyDoc, TASK_LABELS, type EditorDoc, type LightState, type MaskRefine } from './document.ts'
 import { EditorCanvas, usePngImage } from './EditorCanvas.tsx'
 import { ExportPanel } from './ExportPanel.tsx'
 import { HelpPanel } from './HelpPanel.tsx'
 import { History } from './history.ts'
 import { LatestWins } from './latest-wins.ts'
 import { handleFrame, handleToLight, lightToHandle, maskCentroid } from './light-geometry.ts'
-import { blobToBase64, maskPngBase64, renderMask } from './mask-canvas.ts'
+import { blobToBase64, maskPngBase64, registerMaskImage, renderMask } from './mask-canvas.ts'
 import { createStageAdapter } from './stage-adapter.ts'
 import { actualPixels, fitView, type View } from './view.ts'
 
@@ -60,6 +60,8 @@ export function Editor() {
   const [background, setBackground] = useState('')
   const [toolId, setToolId] = useState<ToolId>('brush')
   const [brushSize, setBrushSize] = useState(40)
+  const [hardness, setHardness] = useState(1)
+  const [maskField, setMaskField] = useState('')
   const [overlayOpacity, setOverlayOpacity] = useState(0.5)
   const [draft, setDraft] = useState<MaskOp | null>(null)
   const [view, setView] = useState<View>({ scale: 1, x: 0, y: 0 })
@@ -81,8 +83,8 @@ export function Editor() {
   const maskPaths = useRef(new WeakMap<readonly MaskOp[], Promise<Result<string>>>())
 
   // Refs for the tools and the adapter, which live longer than one render.
-  const live = useRef({ doc, photo, brushSize, toolId, view, centre, running })
-  live.current = { doc, photo, brushSize, toolId, view, centre, running }
+  const live = useRef({ doc, photo, brushSize, hardness, toolId, view, centre, running })
+  live.current = { doc, photo, brushSize, hardness, toolId, view, centre, running }
 
   const sync = useCallback(() => setDoc(history.current.present), [])
 
@@ -187,6 +189,7 @@ export function Editor() {
   const tools = useMemo(() => {
     const host: ToolHost = {
       brushSize: () => live.current.brushSize,
+      brushHardness: () => live.current.hardness,
       setDraft,
       begin: () => history.current.mark(),
       commitMask(op) {
@@ -235,9 +238,51 @@ export function Editor() {
     return () => window.removeEventListener('pointerup', up)
   }, [adapter])
 
+  /**
+   * A slider of the document: one drag of it is one undo step (mark on press, squash on
+   * release); a key press on it is a step by itself.
+   */
+  const docSlider = (change: (d: EditorDoc, v: number) => EditorDoc) => ({
+    onPointerDown: () => history.current.mark(),
+    onPointerUp: () => {
+      history.current.squash()
+      sync()
+    },
+    onBlur: () => {
+      history.current.squash()
+      sync()
+    },
+    onChange: (e: { target: { value: string } }) => {
+      const v = Number(e.target.value)
+      history.current.update((d) => change(d, v))
+      sync()
+    }
+  })
+  const lightSlider = (key: keyof Omit<LightState, 'colour'>) => docSlider((d, v) => ({ ...d, light: { ...d.light, [key]: v } }))
+  const refineSlider = (key: keyof MaskRefine) => docSlider((d, v) => ({ ...d, refine: { ...d.refine, [key]: v } }))
   const setLight = (patch: Partial<LightState>) => {
     history.current.push((d) => ({ ...d, light: { ...d.light, ...patch } }))
     sync()
+  }
+  const addOp = (op: MaskOp) => {
+    history.current.push((d) => ({ ...d, ops: [...d.ops, op] }))
+    sync()
+  }
+
+  /** A mask from a file (white = selected) replaces the selection, as one step. */
+  async function loadMask(file: string) {
+    if (!photo) return
+    setError('')
+    const r = await api.loadImage(file, { maxLongSide: VIEW_LONG_SIDE })
+    if (!r.ok) return setError(`Could not load the mask: ${r.message}`)
+    if (Math.abs(r.value.width / r.value.height - photo.width / photo.height) > 0.01) {
+      return setError(`Could not load the mask: it is ${r.value.width}×${r.value.height}, the photo ${photo.width}×${photo.height}; their shapes differ.`)
+    }
+    const img = new window.Image()
+    img.src = `data:image/png;base64,${r.value.pngBase64}`
+    await img.decode()
+    addOp({ kind: 'image', id: registerMaskImage(img, mask.width, mask.height) })
+    setStatus(`Loaded the mask ${stemOf(file)}`)
   }
 
   // ---- History -----------------------------------------------------------------------------
@@ -259,7 +304,7 @@ export function Editor() {
           const m = await maskPathFor(d.ops)
           if (!m.ok) return m
           const out = `${samples?.outputDir ?? dirOf(b)}/preview.png`
-          return api.previewEdit(editRequest(t, b, m.value, d.light, out, bg), { maxLongSide: VIEW_LONG_SIDE })
+          return api.previewEdit(editRequest(t, b, m.value, d, out, bg), { maxLongSide: VIEW_LONG_SIDE })
         },
         (r) => {
           setPreviewing(false)
@@ -300,7 +345,7 @@ export function Editor() {
     setRunning(state)
     const m = await maskPathFor(doc.ops)
     const out = `${samples?.outputDir ?? dirOf(photo.path)}/work/${stemOf(photo.path)}-${task}-${Date.now()}.png`
-    const r = m.ok ? await api.runEdit(editRequest(task, base, m.value, doc.light, out, background)) : m
+    const r = m.ok ? await api.runEdit(editRequest(task, base, m.value, doc, out, background)) : m
     if (!r.ok) {
       setRunning(null)
       live.current.running = null
@@ -457,17 +502,48 @@ export function Editor() {
             <input type="range" min={2} max={400} value={brushSize} onChange={(e) => setBrushSize(Number(e.target.value))} aria-label="Brush size" />
           </label>
           <label className="slider">
+            Hardness
+            <input type="range" min={0} max={1} step={0.05} value={hardness} onChange={(e) => setHardness(Number(e.target.value))} aria-label="Hardness" />
+          </label>
+          <label className="slider">
             Overlay opacity
             <input type="range" min={0} max={1} step={0.05} value={overlayOpacity} onChange={(e) => setOverlayOpacity(Number(e.target.value))} aria-label="Overlay opacity" />
           </label>
           <span className="row">
-            <button type="button" onClick={() => tools.brush.busy || (history.current.push((d) => ({ ...d, ops: [...d.ops, { kind: 'invert' }] })), sync())}>
+            <button type="button" onClick={() => addOp({ kind: 'invert' })} disabled={!photo}>
               Invert
             </button>
-            <button type="button" onClick={() => (history.current.push((d) => ({ ...d, ops: [...d.ops, { kind: 'clear' }] })), sync())}>
+            <button type="button" onClick={() => addOp({ kind: 'clear' })} disabled={!photo}>
               Clear
             </button>
           </span>
+          <label className="slider">
+            Grow / shrink ({doc.refine.grow} px)
+            <input type="range" min={-50} max={50} step={1} value={doc.refine.grow} {...refineSlider('grow')} aria-label="Grow or shrink" />
+          </label>
+          <label className="slider">
+            Feather ({doc.refine.feather} px)
+            <input type="range" min={0} max={50} step={1} value={doc.refine.feather} {...refineSlider('feather')} aria-label="Feather" />
+          </label>
+          <label>
+            Load a mask (white = selected)
+            <span className="row">
+              <input aria-label="Mask file" value={maskField} onChange={(e) => setMaskField(e.target.value)} placeholder={samples?.subjectMask} spellCheck={false} />
+              <button type="button" disabled={!photo || !maskField} onClick={() => void loadMask(maskField)}>
+                Load
+              </button>
+            </span>
+          </label>
+          {samples && photo?.path === samples.photo && (
+            <span className="row">
+              <button type="button" onClick={() => void loadMask(samples.objectMask)}>
+                Sample object mask
+              </button>
+              <button type="button" onClick={() => void loadMask(samples.subjectMask)}>
+                Sample subject mask
+              </button>
+            </span>
+          )}
         </fieldset>
         {task !== 'remove' && (
           <fieldset>
@@ -478,14 +554,22 @@ export function Editor() {
             </output>
             <label className="slider">
               Softness
-              <input type="range" min={0} max={1} step={0.05} value={doc.light.softness} onChange={(e) => setLight({ softness: Number(e.target.value) })} aria-label="Softness" />
+              <input type="range" min={0} max={1} step={0.05} value={doc.light.softness} {...lightSlider('softness')} aria-label="Softness" />
             </label>
             {task === 'shadow' && (
               <label className="slider">
                 Strength
-                <input type="range" min={0} max={1} step={0.05} value={doc.light.strength} onChange={(e) => setLight({ strength: Number(e.target.value) })} aria-label="Strength" />
+                <input type="range" min={0} max={1} step={0.05} value={doc.light.strength} {...lightSlider('strength')} aria-label="Strength" />
               </label>
             )}
+            <label className="slider">
+              Intensity ({doc.light.intensity})
+              <input type="range" min={0} max={4} step={0.1} value={doc.light.intensity} {...lightSlider('intensity')} aria-label="Intensity" />
+            </label>
+            <label className="check">
+              <input type="color" value={doc.light.colour} onChange={(e) => setLight({ colour: e.target.value })} aria-label="Light colour" />
+              Colour
+            </label>
             {task === 'relight' && (
               <label>
                 Background (optional)

@@ -10,6 +10,16 @@ export interface LightState {
   softness: number
   /** Shadow darkness, 0..1. */
   strength: number
+  /** 0..4. */
+  intensity: number
+  /** sRGB hex, as an <input type=color> gives it. */
+  colour: string
+}
+
+/** Grow (negative: shrink) and feather of the selection, in pixels of the photo. */
+export interface MaskRefine {
+  grow: number
+  feather: number
 }
 
 /** A full-size result: the lossless working file and its screen-sized view. */
@@ -22,14 +32,26 @@ export interface ResultRef {
 
 export interface EditorDoc {
   ops: readonly MaskOp[]
+  refine: MaskRefine
   light: LightState
   result: ResultRef | null
 }
 
-export const INITIAL_LIGHT: LightState = { azimuth: 135, elevation: 35, softness: 0.3, strength: 1 }
+export const INITIAL_LIGHT: LightState = { azimuth: 135, elevation: 35, softness: 0.3, strength: 1, intensity: 1, colour: '#ffffff' }
 
 export function emptyDoc(light: LightState = INITIAL_LIGHT): EditorDoc {
-  return { ops: [], light, result: null }
+  return { ops: [], refine: { grow: 0, feather: 0 }, light, result: null }
+}
+
+/** '#rrggbb' (sRGB) to linear RGB in 0..1, the light maps' colour space. */
+export function linearColour(hex: string): [number, number, number] {
+  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex)
+  if (!m) return [1, 1, 1]
+  const lin = (h: string) => {
+    const c = parseInt(h, 16) / 255
+    return Math.round((c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4) * 1e4) / 1e4
+  }
+  return [lin(m[1]), lin(m[2]), lin(m[3])]
 }
 
 export const TASK_LABELS: Record<Task, { label: string; verb: string }> = {
@@ -39,15 +61,22 @@ export const TASK_LABELS: Record<Task, { label: string; verb: string }> = {
 }
 
 /** The engine request for the document's current state. */
-export function editRequest(task: Task, image: string, mask: string, light: LightState, output: string, background?: string): EditRequestInput {
-  const common = { image, mask, output: { path: output, format: 'png' as const, metadata: 'keep' as const } }
-  const { azimuth, elevation, softness } = light
+export function editRequest(task: Task, image: string, mask: string, doc: Pick<EditorDoc, 'light' | 'refine'>, output: string, background?: string): EditRequestInput {
+  const { grow, feather } = doc.refine
+  const common = {
+    image,
+    mask,
+    output: { path: output, format: 'png' as const, metadata: 'keep' as const },
+    ...(grow || feather ? { maskRefine: { grow: Math.round(grow), feather } } : {})
+  }
+  const { azimuth, elevation, softness, intensity } = doc.light
+  const light = { azimuth, elevation, softness, intensity, colour: linearColour(doc.light.colour) }
   switch (task) {
     case 'remove':
       return { task, ...common }
     case 'shadow':
-      return { task, ...common, light: { azimuth, elevation, softness }, strength: light.strength }
+      return { task, ...common, light, strength: doc.light.strength }
     case 'relight':
-      return { task, ...common, background: background || undefined, lights: [{ azimuth, elevation, softness }] }
+      return { task, ...common, background: background || undefined, lights: [light] }
   }
 }

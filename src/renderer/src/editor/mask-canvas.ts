@@ -5,10 +5,45 @@ import type { MaskOp } from '../tools/types.ts'
 
 export const MASK_COLOUR = 'rgb(255, 59, 92)'
 
+/** Masks loaded from files, by the id their 'image' op names (already in MASK_COLOUR with alpha = selection). */
+const loadedMasks = new Map<string, HTMLCanvasElement>()
+
+/**
+ * Registers a mask picture (white = selected, or transparent = not selected) scaled to
+ * width x height, and answers the id for an 'image' op.
+ */
+export function registerMaskImage(img: CanvasImageSource, width: number, height: number): string {
+  const c = document.createElement('canvas')
+  c.width = width
+  c.height = height
+  const ctx = c.getContext('2d', { willReadFrequently: true })!
+  ctx.drawImage(img, 0, 0, width, height)
+  const px = ctx.getImageData(0, 0, width, height)
+  const d = px.data
+  let opaque = true
+  for (let i = 3; i < d.length && opaque; i += 4) opaque = d[i] === 255
+  const [r, g, b] = [255, 59, 92]
+  for (let i = 0; i < d.length; i += 4) {
+    const sel = opaque ? Math.round(0.299 * d[i] + 0.587 * d[i + 1] + 0.114 * d[i + 2]) : d[i + 3]
+    d[i] = r
+    d[i + 1] = g
+    d[i + 2] = b
+    d[i + 3] = sel
+  }
+  ctx.putImageData(px, 0, 0)
+  const id = `mask-${loadedMasks.size + 1}-${Date.now().toString(36)}`
+  loadedMasks.set(id, c)
+  return id
+}
+
 export function drawOp(ctx: CanvasRenderingContext2D, op: MaskOp, width: number, height: number, colour = MASK_COLOUR): void {
   ctx.save()
   if (op.kind === 'clear') ctx.clearRect(0, 0, width, height)
-  else if (op.kind === 'invert') {
+  else if (op.kind === 'image') {
+    ctx.clearRect(0, 0, width, height)
+    const img = loadedMasks.get(op.id)
+    if (img) ctx.drawImage(img, 0, 0, width, height)
+  } else if (op.kind === 'invert') {
     ctx.globalCompositeOperation = 'xor'
     ctx.fillStyle = colour
     ctx.fillRect(0, 0, width, height)
@@ -24,6 +59,8 @@ export function drawOp(ctx: CanvasRenderingContext2D, op: MaskOp, width: number,
       ctx.fill()
     } else {
       ctx.lineWidth = op.size
+      // A soft brush: the edge fades over a quarter of the size at hardness 0.
+      if (op.hardness !== undefined && op.hardness < 1) ctx.filter = `blur(${((1 - op.hardness) * op.size) / 8}px)`
       ctx.lineCap = 'round'
       ctx.lineJoin = 'round'
       ctx.beginPath()

@@ -7,24 +7,26 @@ type BrushState = 'idle' | 'pointing' | 'drawing'
 interface BrushMemory {
   points: number[]
   size: number
+  hardness: number
 }
 
 /** Pointer travel (view pixels) below which a press is still a click, not a drag. */
 export const DRAG_THRESHOLD = 2
 
 export function brushTool(host: ToolHost, mode: MaskMode = 'add', id = mode === 'add' ? 'brush' : 'eraser'): Tool {
-  const stroke = (m: BrushMemory): MaskOp => ({ kind: 'stroke', mode, size: m.size, points: [...m.points] })
+  const stroke = (m: BrushMemory): MaskOp => ({ kind: 'stroke', mode, size: m.size, points: [...m.points], ...(m.hardness < 1 ? { hardness: m.hardness } : {}) })
   return createTool<BrushState, BrushMemory>(
     {
       id,
       initial: 'idle',
-      memory: () => ({ points: [], size: 1 }),
+      memory: () => ({ points: [], size: 1, hardness: 1 }),
       states: {
         idle: {
           pointerDown(m, { pointer }, h) {
             if (pointer.button !== 0) return
             h.begin()
             m.size = h.brushSize()
+            m.hardness = h.brushHardness?.() ?? 1
             m.points = [pointer.x, pointer.y]
             h.setDraft(stroke(m))
             return 'pointing'

@@ -18,16 +18,20 @@ export type MaskMode = 'add' | 'subtract'
 
 /** One change to the mask, in photo coordinates of the view image; applied in order. */
 export type MaskOp =
-  | { kind: 'stroke'; mode: MaskMode; size: number; points: number[] }
+  | { kind: 'stroke'; mode: MaskMode; size: number; points: number[]; hardness?: number }
   | { kind: 'rect'; mode: MaskMode; x: number; y: number; width: number; height: number }
   | { kind: 'lasso'; mode: MaskMode; points: number[] }
   | { kind: 'clear' }
   | { kind: 'invert' }
+  /** A mask loaded from a file, replacing the selection; the pixels live in a registry under `id`. */
+  | { kind: 'image'; id: string }
 
 /** What a tool may do to the editor: the editor implements it, tests record it. */
 export interface ToolHost {
   /** Brush and eraser size in view pixels. */
   brushSize(): number
+  /** 0 = soft edge, 1 = hard (the default). */
+  brushHardness?(): number
   /** The shape being drawn, shown but not yet in the mask (null: none). */
   setDraft(op: MaskOp | null): void
   /** A gesture begins: history marks here. */

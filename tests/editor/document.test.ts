@@ -1,0 +1,24 @@
+// The engine request the editor builds from its document.
+import { describe, expect, it } from 'vitest'
+import { editRequest, emptyDoc, linearColour } from '../../src/renderer/src/editor/document.ts'
+import { parseEditRequest } from '../../src/shared/contract.ts'
+
+describe('editRequest', () => {
+  it('builds requests the contract accepts for every task', () => {
+    const doc = { ...emptyDoc(), refine: { grow: 3.4, feather: 2 } }
+    for (const task of ['remove', 'shadow', 'relight'] as const) {
+      const parsed = parseEditRequest(editRequest(task, '/p.jpg', '/m.png', doc, '/o.png'))
+      expect(parsed.ok).toBe(true)
+    }
+    expect(editRequest('remove', '/p.jpg', '/m.png', doc, '/o.png')).toMatchObject({ maskRefine: { grow: 3, feather: 2 } })
+    expect(editRequest('remove', '/p.jpg', '/m.png', emptyDoc(), '/o.png')).not.toHaveProperty('maskRefine')
+  })
+
+  it('sends the light with its colour in linear RGB', () => {
+    const doc = { ...emptyDoc(), light: { ...emptyDoc().light, azimuth: 270, elevation: 20, colour: '#ff8000' } }
+    const r = editRequest('relight', '/p.jpg', '/m.png', doc, '/o.png', '/bg.jpg')
+    expect(r).toMatchObject({ background: '/bg.jpg', lights: [{ azimuth: 270, elevation: 20, colour: [1, linearColour('#ff8000')[1], 0] }] })
+    expect(linearColour('#808080')[0]).toBeCloseTo(0.2159, 3)
+    expect(linearColour('nonsense')).toEqual([1, 1, 1])
+  })
+})
