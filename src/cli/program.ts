@@ -5,6 +5,7 @@ import { modelsCommand } from './commands/models.ts'
 import { benchCommand } from './commands/bench.ts'
 import { demoCommand } from './commands/demo.ts'
 import { batchCommand } from './commands/batch.ts'
+import { serveCommand } from './commands/serve.ts'
 
 export function buildProgram(): Command {
   const program = new Command('lbm')
@@ -12,7 +13,7 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-  for (const cmd of [...editCommands(), modelsCommand(), benchCommand(), demoCommand(), batchCommand()]) {
+  for (const cmd of [...editCommands(), modelsCommand(), benchCommand(), demoCommand(), batchCommand(), serveCommand()]) {
     program.addCommand(cmd.exitOverride())
   }
   return program
