@@ -5,12 +5,15 @@ import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } fro
 import type { DeviceReport, ProgressEvent, Result, Task } from '../../../shared/contract.ts'
 import type { LoadedImage, PreviewImage, SamplePaths } from '../../../shared/ipc.ts'
 import { api } from '../api.ts'
-import { createTools, TOOL_IDS, TOOL_LABELS, type MaskOp, type Point, type ToolHost, type ToolId } from '../tools/index.ts'
+import { createTools, type MaskOp, type Point, type ToolHost, type ToolId } from '../tools/index.ts'
 import { editRequest, emptyDoc, TASK_LABELS, type EditorDoc, type LightState, type MaskRefine } from './document.ts'
 import { EditorCanvas, usePngImage } from './EditorCanvas.tsx'
 import { ExportPanel } from './ExportPanel.tsx'
 import { HelpPanel } from './HelpPanel.tsx'
+import { LightPanel, type SliderProps } from './LightPanel.tsx'
+import { SelectPanel } from './SelectPanel.tsx'
 import { History } from './history.ts'
+import { commandFor } from './keymap.ts'
 import { LatestWins } from './latest-wins.ts'
 import { handleFrame, handleToLight, lightToHandle, maskCentroid } from './light-geometry.ts'
 import { blobToBase64, maskPngBase64, registerMaskImage, renderMask } from './mask-canvas.ts'
@@ -45,8 +48,12 @@ function readRecent(): string[] {
   }
 }
 
+
+/** Whether keys typed at this element belong to it (text inputs, selects), not to the canvas. */
 function isTextField(t: EventTarget | null): boolean {
-  return t instanceof HTMLElement && (t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || (t.tagName === 'INPUT' && !['range', 'checkbox', 'button'].includes((t as HTMLInputElement).type)))
+  if (!(t instanceof HTMLElement)) return false
+  if (t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable) return true
+  return t instanceof HTMLInputElement && !['range', 'checkbox', 'button', 'color'].includes(t.type)
 }
 
 export function Editor() {
@@ -61,7 +68,6 @@ export function Editor() {
   const [toolId, setToolId] = useState<ToolId>('brush')
   const [brushSize, setBrushSize] = useState(40)
   const [hardness, setHardness] = useState(1)
-  const [maskField, setMaskField] = useState('')
   const [overlayOpacity, setOverlayOpacity] = useState(0.5)
   const [draft, setDraft] = useState<MaskOp | null>(null)
   const [view, setView] = useState<View>({ scale: 1, x: 0, y: 0 })
@@ -242,7 +248,7 @@ export function Editor() {
    * A slider of the document: one drag of it is one undo step (mark on press, squash on
    * release); a key press on it is a step by itself.
    */
-  const docSlider = (change: (d: EditorDoc, v: number) => EditorDoc) => ({
+  const docSlider = (change: (d: EditorDoc, v: number) => EditorDoc): SliderProps => ({
     onPointerDown: () => history.current.mark(),
     onPointerUp: () => {
       history.current.squash()
@@ -370,45 +376,38 @@ export function Editor() {
   // ---- Keyboard ----------------------------------------------------------------------------
   useEffect(() => {
     const down = (e: KeyboardEvent) => {
-      const mod = e.ctrlKey || e.metaKey
-      const key = e.key.toLowerCase()
-      if (mod && key === 's') {
-        e.preventDefault()
-        if (live.current.photo) setPanel('export')
-        return
+      const command = commandFor(e, isTextField(e.target))
+      if (command === null) return
+      // Tab and Space would move focus or press a button; Ctrl+S would open the browser's save.
+      e.preventDefault()
+      if (typeof command === 'object') return chooseTool(command.tool)
+      switch (command) {
+        case 'save':
+          return live.current.photo && setPanel('export')
+        case 'undo':
+          return undo()
+        case 'redo':
+          return redo()
+        case 'escape': {
+          const busy = Object.values(tools).find((t) => t.busy)
+          return busy ? busy.cancel() : setPanel(null)
+        }
+        case 'compare':
+          return setComparing(true)
+        case 'pan':
+          spaceHeld.current = true
+          return
+        case 'smaller':
+          return setBrushSize((s) => Math.max(2, Math.round(s / 1.25)))
+        case 'larger':
+          return setBrushSize((s) => Math.min(400, Math.round(s * 1.25)))
+        case 'help':
+          return setPanel((p) => (p === 'help' ? null : 'help'))
+        case 'fit':
+          return fit()
+        case 'actual':
+          return oneToOne()
       }
-      if (isTextField(e.target) && e.key !== 'Escape') return
-      if (mod && key === 'z') {
-        e.preventDefault()
-        return e.shiftKey ? redo() : undo()
-      }
-      if (mod && key === 'y') {
-        e.preventDefault()
-        return redo()
-      }
-      if (mod || e.altKey) return
-      if (e.key === 'Escape') {
-        const busy = Object.values(tools).find((t) => t.busy)
-        if (busy) busy.cancel()
-        else setPanel(null)
-        return
-      }
-      if (e.key === 'Tab') {
-        e.preventDefault()
-        return setComparing(true)
-      }
-      if (e.key === ' ') {
-        e.preventDefault()
-        spaceHeld.current = true
-        return
-      }
-      if (e.key === '[') return setBrushSize((s) => Math.max(2, Math.round(s / 1.25)))
-      if (e.key === ']') return setBrushSize((s) => Math.min(400, Math.round(s * 1.25)))
-      if (e.key === '?') return setPanel((p) => (p === 'help' ? null : 'help'))
-      if (key === 'f') return fit()
-      if (key === '1') return oneToOne()
-      const id = TOOL_IDS.find((t) => TOOL_LABELS[t].key.toLowerCase() === key)
-      if (id) chooseTool(id)
     }
     const up = (e: KeyboardEvent) => {
       if (e.key === 'Tab') setComparing(false)
@@ -488,95 +487,24 @@ export function Editor() {
             ))}
           </select>
         </label>
-        <fieldset>
-          <legend>Select</legend>
-          <div className="tools" role="toolbar" aria-label="Tools">
-            {TOOL_IDS.map((id) => (
-              <button key={id} type="button" aria-pressed={toolId === id} title={`${TOOL_LABELS[id].label} (${TOOL_LABELS[id].key})`} onClick={() => chooseTool(id)}>
-                {TOOL_LABELS[id].label}
-              </button>
-            ))}
-          </div>
-          <label className="slider">
-            Brush size ({brushSize}px) [ ]
-            <input type="range" min={2} max={400} value={brushSize} onChange={(e) => setBrushSize(Number(e.target.value))} aria-label="Brush size" />
-          </label>
-          <label className="slider">
-            Hardness
-            <input type="range" min={0} max={1} step={0.05} value={hardness} onChange={(e) => setHardness(Number(e.target.value))} aria-label="Hardness" />
-          </label>
-          <label className="slider">
-            Overlay opacity
-            <input type="range" min={0} max={1} step={0.05} value={overlayOpacity} onChange={(e) => setOverlayOpacity(Number(e.target.value))} aria-label="Overlay opacity" />
-          </label>
-          <span className="row">
-            <button type="button" onClick={() => addOp({ kind: 'invert' })} disabled={!photo}>
-              Invert
-            </button>
-            <button type="button" onClick={() => addOp({ kind: 'clear' })} disabled={!photo}>
-              Clear
-            </button>
-          </span>
-          <label className="slider">
-            Grow / shrink ({doc.refine.grow} px)
-            <input type="range" min={-50} max={50} step={1} value={doc.refine.grow} {...refineSlider('grow')} aria-label="Grow or shrink" />
-          </label>
-          <label className="slider">
-            Feather ({doc.refine.feather} px)
-            <input type="range" min={0} max={50} step={1} value={doc.refine.feather} {...refineSlider('feather')} aria-label="Feather" />
-          </label>
-          <label>
-            Load a mask (white = selected)
-            <span className="row">
-              <input aria-label="Mask file" value={maskField} onChange={(e) => setMaskField(e.target.value)} placeholder={samples?.subjectMask} spellCheck={false} />
-              <button type="button" disabled={!photo || !maskField} onClick={() => void loadMask(maskField)}>
-                Load
-              </button>
-            </span>
-          </label>
-          {samples && photo?.path === samples.photo && (
-            <span className="row">
-              <button type="button" onClick={() => void loadMask(samples.objectMask)}>
-                Sample object mask
-              </button>
-              <button type="button" onClick={() => void loadMask(samples.subjectMask)}>
-                Sample subject mask
-              </button>
-            </span>
-          )}
-        </fieldset>
+        <SelectPanel
+          toolId={toolId}
+          chooseTool={chooseTool}
+          brushSize={brushSize}
+          setBrushSize={setBrushSize}
+          hardness={hardness}
+          setHardness={setHardness}
+          overlayOpacity={overlayOpacity}
+          setOverlayOpacity={setOverlayOpacity}
+          refine={doc.refine}
+          refineSlider={refineSlider}
+          addOp={addOp}
+          loadMask={(file) => void loadMask(file)}
+          enabled={photo !== null}
+          sampleMasks={samples && photo?.path === samples.photo ? { object: samples.objectMask, subject: samples.subjectMask } : null}
+        />
         {task !== 'remove' && (
-          <fieldset>
-            <legend>Light</legend>
-            <p className="hint">Drag on the picture with the Light tool (G): the handle circles the subject.</p>
-            <output className="readout" aria-label="Light direction">
-              azimuth {Math.round(doc.light.azimuth)}°, elevation {Math.round(doc.light.elevation)}°
-            </output>
-            <label className="slider">
-              Softness
-              <input type="range" min={0} max={1} step={0.05} value={doc.light.softness} {...lightSlider('softness')} aria-label="Softness" />
-            </label>
-            {task === 'shadow' && (
-              <label className="slider">
-                Strength
-                <input type="range" min={0} max={1} step={0.05} value={doc.light.strength} {...lightSlider('strength')} aria-label="Strength" />
-              </label>
-            )}
-            <label className="slider">
-              Intensity ({doc.light.intensity})
-              <input type="range" min={0} max={4} step={0.1} value={doc.light.intensity} {...lightSlider('intensity')} aria-label="Intensity" />
-            </label>
-            <label className="check">
-              <input type="color" value={doc.light.colour} onChange={(e) => setLight({ colour: e.target.value })} aria-label="Light colour" />
-              Colour
-            </label>
-            {task === 'relight' && (
-              <label>
-                Background (optional)
-                <input value={background} onChange={(e) => setBackground(e.target.value)} placeholder={samples?.backdrop} spellCheck={false} />
-              </label>
-            )}
-          </fieldset>
+          <LightPanel task={task} light={doc.light} slider={lightSlider} setLight={setLight} background={background} setBackground={setBackground} backdropHint={samples?.backdrop} />
         )}
         <span className="row">
           <button type="button" className="primary" disabled={!photo || running !== null} onClick={() => void run()}>

@@ -1,0 +1,58 @@
+// The light's controls beside the canvas handle: its direction (read out; set by dragging the
+// handle), softness, shadow strength, intensity and colour, and relight's background.
+import type { Task } from '../../../shared/contract.ts'
+import type { LightState } from './document.ts'
+
+/** An <input type=range>'s handlers that make one drag of it one undo step. */
+export interface SliderProps {
+  onPointerDown: () => void
+  onPointerUp: () => void
+  onBlur: () => void
+  onChange: (e: { target: { value: string } }) => void
+}
+
+export interface LightPanelProps {
+  task: Exclude<Task, 'remove'>
+  light: LightState
+  slider: (key: keyof Omit<LightState, 'colour'>) => SliderProps
+  setLight: (patch: Partial<LightState>) => void
+  background: string
+  setBackground: (v: string) => void
+  backdropHint?: string
+}
+
+export function LightPanel({ task, light, slider, setLight, background, setBackground, backdropHint }: LightPanelProps) {
+  return (
+    <fieldset>
+      <legend>Light</legend>
+      <p className="hint">Drag on the picture with the Light tool (G): the handle circles the subject.</p>
+      <output className="readout" aria-label="Light direction">
+        azimuth {Math.round(light.azimuth)}°, elevation {Math.round(light.elevation)}°
+      </output>
+      <label className="slider">
+        Softness
+        <input type="range" min={0} max={1} step={0.05} value={light.softness} {...slider('softness')} aria-label="Softness" />
+      </label>
+      {task === 'shadow' && (
+        <label className="slider">
+          Strength
+          <input type="range" min={0} max={1} step={0.05} value={light.strength} {...slider('strength')} aria-label="Strength" />
+        </label>
+      )}
+      <label className="slider">
+        Intensity ({light.intensity})
+        <input type="range" min={0} max={4} step={0.1} value={light.intensity} {...slider('intensity')} aria-label="Intensity" />
+      </label>
+      <label className="check">
+        <input type="color" value={light.colour} onChange={(e) => setLight({ colour: e.target.value })} aria-label="Light colour" />
+        Colour
+      </label>
+      {task === 'relight' && (
+        <label>
+          Background (optional)
+          <input value={background} onChange={(e) => setBackground(e.target.value)} placeholder={backdropHint} spellCheck={false} />
+        </label>
+      )}
+    </fieldset>
+  )
+}
