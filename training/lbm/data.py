@@ -5,6 +5,7 @@ Held out, never trained on: the 24 Kodak photos and the BSDS500 test split (eval
 the VAE and of object removal), and the renders of the `test` split."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,7 +39,7 @@ def training_renders(cache: Path) -> list[Path]:
         return []
     out = []
     for meta in sorted(cache.rglob("meta.json")):
-        if '"split": "test"' in meta.read_text():
+        if json.loads(meta.read_text()).get("split") != "train":
             continue
         out += [p for p in meta.parent.glob("*.png") if p.name != "mask.png"]
     return out
