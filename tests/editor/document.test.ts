@@ -1,6 +1,6 @@
 // The engine request the editor builds from its document.
 import { describe, expect, it } from 'vitest'
-import { editRequest, emptyDoc, linearColour } from '../../src/renderer/src/editor/document.ts'
+import { addLight, editRequest, emptyDoc, linearColour, MAX_LIGHTS, patchLight, removeLight } from '../../src/renderer/src/editor/document.ts'
 import { parseEditRequest } from '../../src/shared/contract.ts'
 
 describe('editRequest', () => {
@@ -15,10 +15,23 @@ describe('editRequest', () => {
   })
 
   it('sends the light with its colour in linear RGB', () => {
-    const doc = { ...emptyDoc(), light: { ...emptyDoc().light, azimuth: 270, elevation: 20, colour: '#ff8000' } }
+    const doc = patchLight(emptyDoc(), { azimuth: 270, elevation: 20, colour: '#ff8000' })
     const r = editRequest('relight', '/p.jpg', '/m.png', doc, '/o.png', '/bg.jpg')
     expect(r).toMatchObject({ background: '/bg.jpg', lights: [{ azimuth: 270, elevation: 20, colour: [1, linearColour('#ff8000')[1], 0] }] })
     expect(linearColour('#808080')[0]).toBeCloseTo(0.2159, 3)
     expect(linearColour('nonsense')).toEqual([1, 1, 1])
+  })
+
+  it('relights with every light; a shadow uses the active one', () => {
+    let doc = patchLight(emptyDoc(), { azimuth: 10 })
+    doc = patchLight(addLight(doc), { elevation: 60 })
+    expect(doc.lights.map((l) => [l.azimuth, l.elevation])).toEqual([[10, 35], [190, 60]])
+    expect(editRequest('relight', '/p', '/m', doc, '/o')).toMatchObject({ lights: [{ azimuth: 10 }, { azimuth: 190, elevation: 60 }] })
+    expect(editRequest('shadow', '/p', '/m', doc, '/o')).toMatchObject({ light: { azimuth: 190, elevation: 60 } })
+    doc = removeLight(doc)
+    expect([doc.lights.length, doc.active]).toEqual([1, 0])
+    expect(removeLight(doc)).toBe(doc) // never the last one
+    for (let i = 0; i < 20; i++) doc = addLight(doc)
+    expect(doc.lights.length).toBe(MAX_LIGHTS)
   })
 })

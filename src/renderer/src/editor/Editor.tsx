@@ -6,7 +6,7 @@ import type { DeviceReport, ProgressEvent, Result, Task } from '../../../shared/
 import type { LoadedImage, PreviewImage, SamplePaths } from '../../../shared/ipc.ts'
 import { api } from '../api.ts'
 import { createTools, type MaskOp, type Point, type ToolHost, type ToolId } from '../tools/index.ts'
-import { editRequest, emptyDoc, TASK_LABELS, type EditorDoc, type LightState, type MaskRefine } from './document.ts'
+import { activeLight, addLight, editRequest, emptyDoc, patchLight, removeLight, TASK_LABELS, type EditorDoc, type LightState, type MaskRefine } from './document.ts'
 import { EditorCanvas, usePngImage } from './EditorCanvas.tsx'
 import { ExportPanel } from './ExportPanel.tsx'
 import { HelpPanel } from './HelpPanel.tsx'
@@ -85,6 +85,7 @@ export function Editor() {
   const [centre, setCentre] = useState<Point | null>(null)
   const viewBox = useRef<HTMLDivElement>(null)
   const spaceHeld = useRef(false)
+  const lightGrab = useRef(false)
   const mask = useMemo(() => document.createElement('canvas'), [])
   const maskPaths = useRef(new WeakMap<readonly MaskOp[], Promise<Result<string>>>())
 
@@ -107,7 +108,7 @@ export function Editor() {
       const loaded = r.value
       mask.width = loaded.previewWidth
       mask.height = loaded.previewHeight
-      history.current.reset(emptyDoc(history.current.present.light))
+      history.current.reset(emptyDoc(history.current.present.lights))
       sync()
       setPhoto(loaded)
       setPathField(loaded.path)
@@ -197,14 +198,27 @@ export function Editor() {
       brushSize: () => live.current.brushSize,
       brushHardness: () => live.current.hardness,
       setDraft,
-      begin: () => history.current.mark(),
       commitMask(op) {
         history.current.update((d) => ({ ...d, ops: [...d.ops, op] }))
         history.current.squash()
         sync()
       },
+      begin() {
+        history.current.mark()
+        lightGrab.current = true
+      },
       moveLight(p) {
-        history.current.update((d) => ({ ...d, light: { ...d.light, ...handleToLight(p, frame(), d.light.azimuth) } }))
+        const fr = frame()
+        history.current.update((d) => {
+          // A press on another light's handle picks that light up; anywhere else moves the active one.
+          if (lightGrab.current) {
+            lightGrab.current = false
+            const reach = 16 / live.current.view.scale
+            const hit = d.lights.findIndex((l) => Math.hypot(lightToHandle(l, fr).x - p.x, lightToHandle(l, fr).y - p.y) <= reach)
+            if (hit >= 0 && hit !== d.active) return { ...d, active: hit }
+          }
+          return patchLight(d, handleToLight(p, fr, activeLight(d).azimuth))
+        })
         sync()
       },
       commit() {
@@ -264,10 +278,14 @@ export function Editor() {
       sync()
     }
   })
-  const lightSlider = (key: keyof Omit<LightState, 'colour'>) => docSlider((d, v) => ({ ...d, light: { ...d.light, [key]: v } }))
+  const lightSlider = (key: keyof Omit<LightState, 'colour'>) => docSlider((d, v) => patchLight(d, { [key]: v }))
   const refineSlider = (key: keyof MaskRefine) => docSlider((d, v) => ({ ...d, refine: { ...d.refine, [key]: v } }))
   const setLight = (patch: Partial<LightState>) => {
-    history.current.push((d) => ({ ...d, light: { ...d.light, ...patch } }))
+    history.current.push((d) => patchLight(d, patch))
+    sync()
+  }
+  const changeLights = (change: (d: EditorDoc) => EditorDoc) => {
+    history.current.push(change)
     sync()
   }
   const addOp = (op: MaskOp) => {
@@ -433,7 +451,9 @@ export function Editor() {
   const shown = usePngImage(shownPng)
   const original = usePngImage(photo?.pngBase64)
   const f = handleFrame(size.width, size.height, centre)
-  const lightMarks = task !== 'remove' && photo && !comparing ? { centre: f.centre, handle: lightToHandle(doc.light, f) } : null
+  const lights = task === 'relight' ? doc.lights : [activeLight(doc)]
+  const lightMarks =
+    task !== 'remove' && photo && !comparing ? { centre: f.centre, handles: lights.map((l) => lightToHandle(l, f)), active: task === 'relight' ? doc.active : 0 } : null
   const canUndo = history.current.canUndo
   const canRedo = history.current.canRedo
 
@@ -504,7 +524,20 @@ export function Editor() {
           sampleMasks={samples && photo?.path === samples.photo ? { object: samples.objectMask, subject: samples.subjectMask } : null}
         />
         {task !== 'remove' && (
-          <LightPanel task={task} light={doc.light} slider={lightSlider} setLight={setLight} background={background} setBackground={setBackground} backdropHint={samples?.backdrop} />
+          <LightPanel
+            task={task}
+            light={activeLight(doc)}
+            slider={lightSlider}
+            setLight={setLight}
+            background={background}
+            setBackground={setBackground}
+            backdropHint={samples?.backdrop}
+            count={doc.lights.length}
+            active={doc.active}
+            select={(i) => changeLights((d) => ({ ...d, active: i }))}
+            add={() => changeLights(addLight)}
+            remove={() => changeLights(removeLight)}
+          />
         )}
         <span className="row">
           <button type="button" className="primary" disabled={!photo || running !== null} onClick={() => void run()}>

@@ -21,7 +21,7 @@ export interface CanvasProps {
   overlayOpacity: number
   showOverlay: boolean
   draft: MaskOp | null
-  light: { centre: Point; handle: Point } | null
+  light: { centre: Point; handles: Point[]; active: number } | null
   adapter: StageAdapter
   cursor: string
 }
@@ -83,12 +83,16 @@ function Draft({ op, k }: { op: MaskOp; k: number }) {
   }
 }
 
-function LightHandle({ centre, handle, k }: { centre: Point; handle: Point; k: number }) {
+function LightHandle({ centre, handles, active, k }: { centre: Point; handles: Point[]; active: number; k: number }) {
   return (
     <Group>
-      <Line points={[centre.x, centre.y, handle.x, handle.y]} stroke="#ffd54f" strokeWidth={1.5 * k} dash={[4 * k, 4 * k]} />
       <Circle x={centre.x} y={centre.y} radius={4 * k} fill="#ffd54f" />
-      <Circle x={handle.x} y={handle.y} radius={11 * k} fill="#ffd54f" stroke="#3a2e00" strokeWidth={2 * k} shadowBlur={8 * k} shadowColor="#ffd54f" />
+      {handles.map((h, i) => (
+        <Group key={i} opacity={i === active ? 1 : 0.55}>
+          <Line points={[centre.x, centre.y, h.x, h.y]} stroke="#ffd54f" strokeWidth={1.5 * k} dash={[4 * k, 4 * k]} />
+          <Circle x={h.x} y={h.y} radius={(i === active ? 11 : 8) * k} fill="#ffd54f" stroke="#3a2e00" strokeWidth={2 * k} shadowBlur={8 * k} shadowColor="#ffd54f" />
+        </Group>
+      ))}
     </Group>
   )
 }

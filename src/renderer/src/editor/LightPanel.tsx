@@ -1,7 +1,7 @@
 // The light's controls beside the canvas handle: its direction (read out; set by dragging the
 // handle), softness, shadow strength, intensity and colour, and relight's background.
 import type { Task } from '../../../shared/contract.ts'
-import type { LightState } from './document.ts'
+import { MAX_LIGHTS, type LightState } from './document.ts'
 
 /** An <input type=range>'s handlers that make one drag of it one undo step. */
 export interface SliderProps {
@@ -19,12 +19,33 @@ export interface LightPanelProps {
   background: string
   setBackground: (v: string) => void
   backdropHint?: string
+  /** Several lights (relight only): how many, which one the controls change. */
+  count: number
+  active: number
+  select: (i: number) => void
+  add: () => void
+  remove: () => void
 }
 
-export function LightPanel({ task, light, slider, setLight, background, setBackground, backdropHint }: LightPanelProps) {
+export function LightPanel({ task, light, slider, setLight, background, setBackground, backdropHint, count, active, select, add, remove }: LightPanelProps) {
   return (
     <fieldset>
       <legend>Light</legend>
+      {task === 'relight' && (
+        <div className="tools" role="toolbar" aria-label="Lights">
+          {Array.from({ length: count }, (_, i) => (
+            <button key={i} type="button" aria-pressed={i === active} onClick={() => select(i)}>
+              Light {i + 1}
+            </button>
+          ))}
+          <button type="button" onClick={add} disabled={count >= MAX_LIGHTS} title="Add a light">
+            +
+          </button>
+          <button type="button" onClick={remove} disabled={count <= 1} title="Remove this light">
+            −
+          </button>
+        </div>
+      )}
       <p className="hint">Drag on the picture with the Light tool (G): the handle circles the subject.</p>
       <output className="readout" aria-label="Light direction">
         azimuth {Math.round(light.azimuth)}°, elevation {Math.round(light.elevation)}°

@@ -33,14 +33,42 @@ export interface ResultRef {
 export interface EditorDoc {
   ops: readonly MaskOp[]
   refine: MaskRefine
-  light: LightState
+  /** At least one. A shadow uses the active light; a relight uses them all. */
+  lights: readonly LightState[]
+  /** The light the handle drags and the controls change. */
+  active: number
   result: ResultRef | null
 }
 
+/** Relight's models take at most this many lights (the contract's limit). */
+export const MAX_LIGHTS = 8
+
 export const INITIAL_LIGHT: LightState = { azimuth: 135, elevation: 35, softness: 0.3, strength: 1, intensity: 1, colour: '#ffffff' }
 
-export function emptyDoc(light: LightState = INITIAL_LIGHT): EditorDoc {
-  return { ops: [], refine: { grow: 0, feather: 0 }, light, result: null }
+export function emptyDoc(lights: readonly LightState[] = [INITIAL_LIGHT]): EditorDoc {
+  return { ops: [], refine: { grow: 0, feather: 0 }, lights, active: 0, result: null }
+}
+
+export function activeLight(d: EditorDoc): LightState {
+  return d.lights[Math.min(d.active, d.lights.length - 1)]
+}
+
+/** The document with its active light changed. */
+export function patchLight(d: EditorDoc, patch: Partial<LightState>): EditorDoc {
+  return { ...d, lights: d.lights.map((l, i) => (i === d.active ? { ...l, ...patch } : l)) }
+}
+
+/** Adds a light opposite the active one, and makes it active. */
+export function addLight(d: EditorDoc): EditorDoc {
+  if (d.lights.length >= MAX_LIGHTS) return d
+  const from = activeLight(d)
+  return { ...d, lights: [...d.lights, { ...from, azimuth: (from.azimuth + 180) % 360, intensity: from.intensity / 2 }], active: d.lights.length }
+}
+
+/** Removes the active light (never the last one). */
+export function removeLight(d: EditorDoc): EditorDoc {
+  if (d.lights.length <= 1) return d
+  return { ...d, lights: d.lights.filter((_, i) => i !== d.active), active: Math.max(0, d.active - 1) }
 }
 
 /** '#rrggbb' (sRGB) to linear RGB in 0..1, the light maps' colour space. */
@@ -61,7 +89,7 @@ export const TASK_LABELS: Record<Task, { label: string; verb: string }> = {
 }
 
 /** The engine request for the document's current state. */
-export function editRequest(task: Task, image: string, mask: string, doc: Pick<EditorDoc, 'light' | 'refine'>, output: string, background?: string): EditRequestInput {
+export function editRequest(task: Task, image: string, mask: string, doc: EditorDoc, output: string, background?: string): EditRequestInput {
   const { grow, feather } = doc.refine
   const common = {
     image,
@@ -69,14 +97,13 @@ export function editRequest(task: Task, image: string, mask: string, doc: Pick<E
     output: { path: output, format: 'png' as const, metadata: 'keep' as const },
     ...(grow || feather ? { maskRefine: { grow: Math.round(grow), feather } } : {})
   }
-  const { azimuth, elevation, softness, intensity } = doc.light
-  const light = { azimuth, elevation, softness, intensity, colour: linearColour(doc.light.colour) }
+  const toRequest = ({ azimuth, elevation, softness, intensity, colour }: LightState) => ({ azimuth, elevation, softness, intensity, colour: linearColour(colour) })
   switch (task) {
     case 'remove':
       return { task, ...common }
     case 'shadow':
-      return { task, ...common, light, strength: doc.light.strength }
+      return { task, ...common, light: toRequest(activeLight(doc)), strength: activeLight(doc).strength }
     case 'relight':
-      return { task, ...common, background: background || undefined, lights: [light] }
+      return { task, ...common, background: background || undefined, lights: doc.lights.map(toRequest) }
   }
 }
