@@ -10,16 +10,49 @@ import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildRenderer } from '../../scripts/build-renderer.ts'
 import { startWebHost, type WebHost } from '../../src/main/web-host.ts'
+import { createHandlers, type EngineLike } from '../../src/main/api/handlers.ts'
+import { Engine } from '../../src/main/engine/engine.ts'
 
 let outDir: string
 let host: WebHost
 let browser: Browser
 let page: Page
+let engine: Engine
+/** Set by a test: the next full-size run waits (up to 20 s) before it starts, so it can be cancelled. */
+let holdNextRun = false
+
+/** The real engine, except that a held run is long: it waits for its cancel first. */
+function holdingEngine(real: Engine): EngineLike {
+  return {
+    models: () => real.models(),
+    preview: (...args) => real.preview(...args),
+    async run(request, opts) {
+      if (holdNextRun) {
+        holdNextRun = false
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(resolve, 20_000)
+          opts?.signal?.addEventListener('abort', () => {
+            clearTimeout(timer)
+            reject(opts.signal?.reason)
+          })
+        })
+      }
+      return real.run(request, opts)
+    }
+  }
+}
 
 beforeAll(async () => {
   outDir = await fs.mkdtemp(path.join(os.tmpdir(), 'lbm-renderer-'))
   await buildRenderer(outDir)
-  host = await startWebHost({ port: 0, rendererDir: outDir, device: 'cpu' })
+  engine = new Engine({ device: 'cpu' })
+  const handlers = createHandlers({
+    engine: holdingEngine(engine),
+    samplesDir: fileURLToPath(new URL('../../resources/samples', import.meta.url)),
+    outputDir: path.join(outDir, 'outputs'),
+    openImage: async () => null
+  })
+  host = await startWebHost({ port: 0, rendererDir: outDir, handlers })
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
@@ -39,6 +72,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close()
   await host?.close()
+  await engine?.dispose()
   if (outDir) await fs.rm(outDir, { recursive: true, force: true })
 })
 
@@ -145,6 +179,21 @@ describe('the editor', () => {
     await shot('6-light')
   })
 
+  it('cancels a long run promptly', async () => {
+    holdNextRun = true
+    await page.getByRole('button', { name: 'Cast shadow' }).click()
+    const cancel = page.getByRole('button', { name: 'Cancel' })
+    await cancel.waitFor()
+    expect(await page.getByLabel('Progress').isVisible()).toBe(true)
+    await shot('7-running')
+    const asked = Date.now()
+    await cancel.click()
+    await expect.poll(statusText).toBe('Cancelled.')
+    expect(Date.now() - asked).toBeLessThan(2000)
+    await cancel.waitFor({ state: 'detached' })
+    expect(await page.getByRole('alert').count()).toBe(0) // a cancel is not an error
+  })
+
   it('says in plain words when a photo cannot be opened', async () => {
     await page.getByLabel('Photo', { exact: true }).fill('/nowhere/missing.jpg')
     await page.getByRole('button', { name: 'Open', exact: true }).click()
@@ -173,7 +222,7 @@ describe('the editor', () => {
     const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' })
     await help.waitFor()
     expect(await help.textContent()).toMatch(/Hold Tab.*original/)
-    await shot('7-shortcuts')
+    await shot('8-shortcuts')
     await page.keyboard.press('Escape')
     await help.waitFor({ state: 'detached' })
   })
