@@ -4,6 +4,7 @@
 // must not drive it, so requests must name our host (no DNS rebinding), come from our origin, and
 // be JSON (which a cross-site form cannot send without a preflight this host never grants).
 // Run: `npm run web` (builds the renderer, then serves it), or `tsx src/main/web-host.ts --port N`.
+import { randomBytes, timingSafeEqual } from 'node:crypto'
 import fs from 'node:fs/promises'
 import http from 'node:http'
 import os from 'node:os'
@@ -40,12 +41,20 @@ const SECURITY_HEADERS = {
 export interface WebHostOptions {
   /** 0 picks a free port. */
   port?: number
+  /**
+   * Address to listen on; 127.0.0.1 by default. Any other address (a GPU box served to a
+   * laptop's browser) requires a token: a random one unless given.
+   */
+  host?: string
+  /** The token that opens the host (`/?token=...` once, then a cookie); forced on off-loopback hosts. */
+  token?: string
   rendererDir?: string
   device?: DevicePreference
   handlers?: Handlers
 }
 
 export interface WebHost {
+  /** The address to open; with its token when one is required. */
   url: string
   close(): Promise<void>
 }
@@ -63,6 +72,9 @@ export async function startWebHost(opts: WebHostOptions = {}): Promise<WebHost> 
       outputDir: path.join(os.tmpdir(), 'lbm-studio'),
       openImage: async () => null
     })
+  const bindHost = opts.host ?? '127.0.0.1'
+  const loopback = ['127.0.0.1', 'localhost', '::1'].includes(bindHost)
+  const token = opts.token ?? (loopback ? undefined : randomBytes(24).toString('base64url'))
   let origin = ''
   const server = http.createServer((req, res) => {
     void route(req, res).catch((err: unknown) => {
@@ -74,8 +86,19 @@ export async function startWebHost(opts: WebHostOptions = {}): Promise<WebHost> 
 
   async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const host = req.headers.host ?? ''
-    if (host !== new URL(origin).host && host !== `localhost:${new URL(origin).port}`) return send(res, 421, 'text/plain', 'wrong host')
-    const url = new URL(req.url ?? '/', origin)
+    // With a token, the token (not the Host name, which other machines spell their own way) is
+    // what keeps other sites and rebound DNS names out.
+    if (!token && host !== new URL(origin).host && host !== `localhost:${new URL(origin).port}`) return send(res, 421, 'text/plain', 'wrong host')
+    const url = new URL(req.url ?? '/', token ? `http://${host}` : origin)
+    if (token) {
+      const given = url.searchParams.get('token')
+      if (given !== null && sameSecret(given, token)) {
+        // Trade the token in the address for a cookie, and take it out of the address bar.
+        res.writeHead(303, { ...SECURITY_HEADERS, location: url.pathname, 'set-cookie': `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/` })
+        return void res.end()
+      }
+      if (!sameSecret(cookie(req, TOKEN_COOKIE) ?? '', token)) return send(res, 401, 'text/plain; charset=utf-8', 'open the address with its token (printed where the host was started)')
+    }
     if (url.pathname.startsWith('/api/')) return api(req, res, url.pathname.slice('/api/'.length))
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'method not allowed')
     return serveFile(res, url.pathname)
@@ -85,7 +108,8 @@ export async function startWebHost(opts: WebHostOptions = {}): Promise<WebHost> 
     const requestOrigin = req.headers.origin
     const site = req.headers['sec-fetch-site']
     if (req.method !== 'POST') return send(res, 405, 'text/plain', 'POST only')
-    if ((requestOrigin !== undefined && requestOrigin !== origin) || (site !== undefined && site !== 'same-origin')) return send(res, 403, 'text/plain', 'other sites may not use this host')
+    const ownOrigin = token ? `http://${req.headers.host ?? ''}` : origin
+    if ((requestOrigin !== undefined && requestOrigin !== ownOrigin) || (site !== undefined && site !== 'same-origin')) return send(res, 403, 'text/plain', 'other sites may not use this host')
     if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, 'text/plain', 'send JSON')
     const body = await readBody(req, UPLOAD_CHANNELS.has(decodeURIComponent(channel)) ? MAX_UPLOAD_BODY_BYTES : MAX_BODY_BYTES)
     if (body === null) return send(res, 413, 'text/plain', 'request too large')
@@ -123,19 +147,36 @@ export async function startWebHost(opts: WebHostOptions = {}): Promise<WebHost> 
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(opts.port ?? 0, '127.0.0.1', resolve)
+    server.listen(opts.port ?? 0, bindHost, resolve)
   })
   const address = server.address()
   if (address === null || typeof address === 'string') throw new Error('the web host has no TCP address')
-  origin = `http://127.0.0.1:${address.port}`
+  const shownHost = loopback ? '127.0.0.1' : ['0.0.0.0', '::'].includes(bindHost) ? os.hostname() : bindHost.includes(':') ? `[${bindHost}]` : bindHost
+  origin = `http://${shownHost}:${address.port}`
   return {
-    url: `${origin}/`,
+    url: token ? `${origin}/?token=${token}` : `${origin}/`,
     async close() {
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
       await engine?.dispose()
     }
   }
+}
+
+const TOKEN_COOKIE = 'lbm_token'
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && timingSafeEqual(x, y)
+}
+
+function cookie(req: http.IncomingMessage, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=')
+    if (k === name) return v.join('=')
+  }
+  return undefined
 }
 
 function send(res: http.ServerResponse, status: number, type: string, body: string | Buffer): void {
