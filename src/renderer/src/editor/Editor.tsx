@@ -90,8 +90,8 @@ export function Editor() {
   const maskPaths = useRef(new WeakMap<readonly MaskOp[], Promise<Result<string>>>())
 
   // Refs for the tools and the adapter, which live longer than one render.
-  const live = useRef({ doc, photo, brushSize, hardness, toolId, view, centre, running })
-  live.current = { doc, photo, brushSize, hardness, toolId, view, centre, running }
+  const live = useRef({ doc, photo, task, brushSize, hardness, toolId, view, centre, running })
+  live.current = { doc, photo, task, brushSize, hardness, toolId, view, centre, running }
 
   const sync = useCallback(() => setDoc(history.current.present), [])
 
@@ -211,12 +211,13 @@ export function Editor() {
         const fr = frame()
         history.current.update((d) => {
           // A press on another light's handle picks that light up; anywhere else moves the active one.
-          if (lightGrab.current) {
-            lightGrab.current = false
+          // Only a relight shows the other lights' handles.
+          if (lightGrab.current && live.current.task === 'relight') {
             const reach = 16 / live.current.view.scale
             const hit = d.lights.findIndex((l) => Math.hypot(lightToHandle(l, fr).x - p.x, lightToHandle(l, fr).y - p.y) <= reach)
             if (hit >= 0 && hit !== d.active) return { ...d, active: hit }
           }
+          lightGrab.current = false
           return patchLight(d, handleToLight(p, fr, activeLight(d).azimuth))
         })
         sync()
