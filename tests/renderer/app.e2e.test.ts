@@ -12,6 +12,7 @@ import { buildRenderer } from '../../scripts/build-renderer.ts'
 import { startWebHost, type WebHost } from '../../src/main/web-host.ts'
 import { createHandlers, type EngineLike } from '../../src/main/api/handlers.ts'
 import { Engine } from '../../src/main/engine/engine.ts'
+import { handleFrame, lightToHandle } from '../../src/renderer/src/editor/light-geometry.ts'
 
 let outDir: string
 let host: WebHost
@@ -169,11 +170,21 @@ describe('the editor', () => {
     await expect.poll(shownSrc, { timeout: 30_000 }).not.toBe(resultSrc)
     await expect.poll(() => page.locator('.status').textContent()).not.toMatch(/previewing/)
     const before = await shownSrc()
-    const azimuth = await page.getByLabel('Light direction').textContent()
+    const direction = () => page.getByLabel('Light direction').textContent()
+    expect(await direction()).toBe('azimuth 135°, elevation 35°')
     await page.keyboard.press('g')
-    await drag(at(0.2, 0.5), at(0.85, 0.25), 10)
-    await expect.poll(() => page.getByLabel('Light direction').textContent()).not.toBe(azimuth)
-    expect(await page.getByLabel('Light direction').textContent()).toMatch(/azimuth (\d+)°/)
+    // The handle circles the selection's centre: press on it, where the geometry puts it.
+    const frame = handleFrame(1024, 768, { x: 0.5 * 1024, y: 0.55 * 768 })
+    const handle = lightToHandle({ azimuth: 135, elevation: 35 }, frame)
+    const from = at(handle.x / 1024, handle.y / 768)
+    await page.mouse.move(from.x, from.y)
+    await page.mouse.down()
+    expect(await direction()).toMatch(/^azimuth 13[4-6]°, elevation 3[4-6]°$/) // grabbed in place, no jump
+    // Drag it to the right of the subject, level with its centre: light from the right, low.
+    const to = at(0.5 + 0.45, 0.55)
+    for (let i = 1; i <= 10; i++) await page.mouse.move(from.x + ((to.x - from.x) * i) / 10, from.y + ((to.y - from.y) * i) / 10)
+    await page.mouse.up()
+    expect(await direction()).toMatch(/^azimuth (35[89]|0|1)°, elevation 5°$/)
     await expect.poll(shownSrc, { timeout: 30_000 }).not.toBe(before)
     await expect.poll(() => page.locator('.status').textContent(), { timeout: 30_000 }).not.toMatch(/previewing/)
     await shot('6-light')
