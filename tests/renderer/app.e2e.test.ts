@@ -188,6 +188,11 @@ describe('the editor', () => {
     await expect.poll(shownSrc, { timeout: 30_000 }).not.toBe(before)
     await expect.poll(() => page.locator('.status').textContent(), { timeout: 30_000 }).not.toMatch(/previewing/)
     await shot('6-light')
+    // The same light by numbers: applied on Enter, clamped to the contract's range.
+    await page.getByLabel('Elevation (°)').fill('200')
+    await page.getByLabel('Elevation (°)').press('Enter')
+    await expect.poll(direction).toMatch(/elevation 90°$/)
+    expect(await page.getByLabel('Elevation (°)').inputValue()).toBe('90')
   })
 
   it('cancels a long run promptly', async () => {

@@ -1,6 +1,7 @@
 // The light's controls beside the canvas handle: its direction (read out; set by dragging the
 // handle), softness, shadow strength, intensity and colour, and relight's background.
 import type { Task } from '../../../shared/contract.ts'
+import { useEffect, useState } from 'react'
 import { MAX_LIGHTS, type LightState } from './document.ts'
 
 /** An <input type=range>'s handlers that make one drag of it one undo step. */
@@ -50,6 +51,10 @@ export function LightPanel({ task, light, slider, setLight, background, setBackg
       <output className="readout" aria-label="Light direction">
         azimuth {Math.round(light.azimuth)}°, elevation {Math.round(light.elevation)}°
       </output>
+      <span className="row">
+        <NumberField label="Azimuth (°)" value={light.azimuth} fix={(v) => ((v % 360) + 360) % 360} commit={(azimuth) => setLight({ azimuth })} />
+        <NumberField label="Elevation (°)" value={light.elevation} fix={(v) => Math.min(90, Math.max(5, v))} commit={(elevation) => setLight({ elevation })} />
+      </span>
       <label className="slider">
         Softness
         <input type="range" min={0} max={1} step={0.05} value={light.softness} {...slider('softness')} aria-label="Softness" />
@@ -75,5 +80,24 @@ export function LightPanel({ task, light, slider, setLight, background, setBackg
         </label>
       )}
     </fieldset>
+  )
+}
+
+/** A number typed freely and applied on Enter or leaving the field (one undo step), not per key. */
+function NumberField({ label, value, fix, commit }: { label: string; value: number; fix: (v: number) => number; commit: (v: number) => void }) {
+  const [text, setText] = useState(String(Math.round(value)))
+  useEffect(() => setText(String(Math.round(value))), [value])
+  const apply = () => {
+    const v = Number(text)
+    if (text.trim() === '' || !Number.isFinite(v)) return setText(String(Math.round(value)))
+    const fixed = fix(v)
+    setText(String(Math.round(fixed)))
+    if (fixed !== value) commit(fixed)
+  }
+  return (
+    <label className="check">
+      {label}
+      <input type="number" value={text} onChange={(e) => setText(e.target.value)} onBlur={apply} onKeyDown={(e) => e.key === 'Enter' && apply()} aria-label={label} />
+    </label>
   )
 }
