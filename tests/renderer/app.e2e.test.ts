@@ -233,6 +233,12 @@ describe('the editor', () => {
     expect(await page.getByRole('button', { name: 'Undo' }).isEnabled()).toBe(false) // a new photo, a new history
   })
 
+  it('opens a photo chosen with the browser\'s file picker', async () => {
+    await page.getByLabel('Choose a photo').setInputFiles(fileURLToPath(new URL('../../resources/samples/still-life.jpg', import.meta.url)))
+    await expect.poll(statusText, { timeout: 15_000 }).toMatch(/^Opened still-life \(1024×768\)/)
+    expect(await page.getByLabel('Photo', { exact: true }).inputValue()).toMatch(/photos[\\/][0-9a-f]{32}[\\/]still-life\.jpg$/)
+  })
+
   it('lists the keyboard shortcuts', async () => {
     await page.locator('body').press('?')
     const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' })

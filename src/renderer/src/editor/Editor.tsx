@@ -467,20 +467,26 @@ export function Editor() {
   return (
     <>
       <section className="panel editor-panel" aria-label="Editor controls">
-        <label>
+        <div className="field">
           Photo
           <span className="row">
             <input aria-label="Photo" value={pathField} onChange={(e) => setPathField(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && void openPath(pathField)} spellCheck={false} />
             <button type="button" onClick={() => void openPath(pathField)} disabled={!pathField}>
               Open
             </button>
-            {window.api && (
+            {window.api ? (
               <button type="button" onClick={() => void api.openImage().then((r) => (r.ok && r.value ? openPath(r.value) : undefined))}>
                 Browse…
               </button>
+            ) : (
+              // In a browser the file has no path the host can read: its bytes are uploaded.
+              <label className="file-button">
+                Browse…
+                <input type="file" accept="image/*" onChange={(e) => e.target.files?.[0] && void openFile(e.target.files[0])} aria-label="Choose a photo" />
+              </label>
             )}
           </span>
-        </label>
+        </div>
         <span className="row">
           {samples && (
             <button type="button" onClick={() => void openPath(samples.photo)}>
