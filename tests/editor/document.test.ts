@@ -12,6 +12,8 @@ describe('editRequest', () => {
     }
     expect(editRequest('remove', '/p.jpg', '/m.png', doc, '/o.png')).toMatchObject({ maskRefine: { grow: 3, feather: 2 } })
     expect(editRequest('remove', '/p.jpg', '/m.png', emptyDoc(), '/o.png')).not.toHaveProperty('maskRefine')
+    expect(editRequest('remove', '/p.jpg', '/m.png', emptyDoc(), '/o.png', undefined, 'tiny-remove')).toMatchObject({ model: 'tiny-remove' })
+    expect(editRequest('remove', '/p.jpg', '/m.png', emptyDoc(), '/o.png')).not.toHaveProperty('model')
   })
 
   it('sends the light with its colour in linear RGB', () => {

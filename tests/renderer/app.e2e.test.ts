@@ -115,6 +115,8 @@ describe('the editor', () => {
     await expect.poll(statusText).toMatch(/Opened still-life \(1024×768\)/)
     await page.locator('.editor-view canvas').first().waitFor()
     originalSrc = await shownSrc()
+    // Each task offers its installed models (the shipped tiny ones here) beside the default.
+    await expect.poll(() => page.getByLabel('Model').locator('option').count()).toBeGreaterThan(1)
     expect(originalSrc).toMatch(/^data:image\/png;base64,/)
     await shot('1-open')
   })

@@ -3,7 +3,7 @@
 // the History's document; the tools change it only through their ToolHost.
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react'
 import type { DeviceReport, ProgressEvent, Result, Task } from '../../../shared/contract.ts'
-import type { LoadedImage, PreviewImage, SamplePaths } from '../../../shared/ipc.ts'
+import type { LoadedImage, ModelInfo, PreviewImage, SamplePaths } from '../../../shared/ipc.ts'
 import { api } from '../api.ts'
 import { createTools, type MaskOp, type Point, type ToolHost, type ToolId } from '../tools/index.ts'
 import { activeLight, addLight, editRequest, emptyDoc, patchLight, removeLight, TASK_LABELS, type EditorDoc, type LightState, type MaskRefine } from './document.ts'
@@ -65,6 +65,9 @@ export function Editor() {
   const [doc, setDoc] = useState<EditorDoc>(history.current.present)
   const [task, setTask] = useState<Task>('remove')
   const [background, setBackground] = useState('')
+  const [available, setAvailable] = useState<ModelInfo[]>([])
+  /** The model chosen per task ('' = the engine's default). */
+  const [models, setModels] = useState<Record<Task, string>>({ remove: '', shadow: '', relight: '' })
   const [toolId, setToolId] = useState<ToolId>('brush')
   const [brushSize, setBrushSize] = useState(40)
   const [hardness, setHardness] = useState(1)
@@ -137,6 +140,7 @@ export function Editor() {
   )
 
   useEffect(() => {
+    void api.listModels().then((r) => r.ok && setAvailable(r.value))
     void api.samplePaths().then((r) => {
       if (!r.ok) return setError(`Could not reach the engine: ${r.message}`)
       setSamples(r.value)
@@ -323,13 +327,13 @@ export function Editor() {
   const base = doc.result?.path ?? photo?.path ?? ''
   const scheduler = useMemo(
     () =>
-      new LatestWins<{ doc: EditorDoc; task: Task; base: string; background: string }, Result<PreviewImage>>(
-        async ({ doc: d, task: t, base: b, background: bg }) => {
+      new LatestWins<{ doc: EditorDoc; task: Task; base: string; background: string; model: string }, Result<PreviewImage>>(
+        async ({ doc: d, task: t, base: b, background: bg, model: mdl }) => {
           setPreviewing(true)
           const m = await maskPathFor(d.ops)
           if (!m.ok) return m
           const out = `${samples?.outputDir ?? dirOf(b)}/preview.png`
-          return api.previewEdit(editRequest(t, b, m.value, d, out, bg), { maxLongSide: VIEW_LONG_SIDE })
+          return api.previewEdit(editRequest(t, b, m.value, d, out, bg, mdl), { maxLongSide: VIEW_LONG_SIDE })
         },
         (r) => {
           setPreviewing(false)
@@ -348,8 +352,8 @@ export function Editor() {
       setPreview(null)
       return
     }
-    scheduler.request({ doc, task, base, background })
-  }, [scheduler, photo, task, doc, base, background, centre])
+    scheduler.request({ doc, task, base, background, model: models[task] })
+  }, [scheduler, photo, task, doc, base, background, centre, models])
 
   // ---- Full-size run -----------------------------------------------------------------------
   useEffect(
@@ -370,7 +374,7 @@ export function Editor() {
     setRunning(state)
     const m = await maskPathFor(doc.ops)
     const out = `${samples?.outputDir ?? dirOf(photo.path)}/work/${stemOf(photo.path)}-${task}-${Date.now()}.png`
-    const r = m.ok ? await api.runEdit(editRequest(task, base, m.value, doc, out, background)) : m
+    const r = m.ok ? await api.runEdit(editRequest(task, base, m.value, doc, out, background, models[task])) : m
     if (!r.ok) {
       setRunning(null)
       live.current.running = null
@@ -512,6 +516,20 @@ export function Editor() {
                 {label}
               </option>
             ))}
+          </select>
+        </label>
+        <label>
+          Model
+          <select value={models[task]} onChange={(e) => setModels((m) => ({ ...m, [task]: e.target.value }))}>
+            <option value="">Default</option>
+            {available
+              .filter((m) => m.kind === 'lbm' && m.task === task)
+              .map((m) => (
+                <option key={m.id} value={m.id} disabled={m.error !== undefined} title={m.error}>
+                  {m.name} {m.version}
+                  {m.error ? ' (unusable)' : ''}
+                </option>
+              ))}
           </select>
         </label>
         <SelectPanel

@@ -89,11 +89,12 @@ export const TASK_LABELS: Record<Task, { label: string; verb: string }> = {
 }
 
 /** The engine request for the document's current state. */
-export function editRequest(task: Task, image: string, mask: string, doc: EditorDoc, output: string, background?: string): EditRequestInput {
+export function editRequest(task: Task, image: string, mask: string, doc: EditorDoc, output: string, background?: string, model?: string): EditRequestInput {
   const { grow, feather } = doc.refine
   const common = {
     image,
     mask,
+    ...(model ? { model } : {}),
     output: { path: output, format: 'png' as const, metadata: 'keep' as const },
     ...(grow || feather ? { maskRefine: { grow: Math.round(grow), feather } } : {})
   }
