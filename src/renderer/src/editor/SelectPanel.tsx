@@ -56,33 +56,36 @@ export function SelectPanel(p: SelectPanelProps) {
           Clear
         </button>
       </span>
-      <label className="slider">
-        Grow / shrink ({refine.grow} px)
-        <input type="range" min={-50} max={50} step={1} value={refine.grow} {...refineSlider('grow')} aria-label="Grow or shrink" />
-      </label>
-      <label className="slider">
-        Feather ({refine.feather} px)
-        <input type="range" min={0} max={50} step={1} value={refine.feather} {...refineSlider('feather')} aria-label="Feather" />
-      </label>
-      <label>
-        Load a mask (white = selected)
-        <span className="row">
-          <input aria-label="Mask file" value={maskField} onChange={(e) => setMaskField(e.target.value)} spellCheck={false} />
-          <button type="button" disabled={!enabled || !maskField} onClick={() => loadMask(maskField)}>
-            Load
-          </button>
-        </span>
-      </label>
-      {sampleMasks && (
-        <span className="row">
-          <button type="button" onClick={() => loadMask(sampleMasks.object)}>
-            Sample object mask
-          </button>
-          <button type="button" onClick={() => loadMask(sampleMasks.subject)}>
-            Sample subject mask
-          </button>
-        </span>
-      )}
+      <details>
+        <summary>Refine, load a mask</summary>
+        <label className="slider">
+          Grow / shrink ({refine.grow} px)
+          <input type="range" min={-50} max={50} step={1} value={refine.grow} {...refineSlider('grow')} aria-label="Grow or shrink" />
+        </label>
+        <label className="slider">
+          Feather ({refine.feather} px)
+          <input type="range" min={0} max={50} step={1} value={refine.feather} {...refineSlider('feather')} aria-label="Feather" />
+        </label>
+        <label>
+          Load a mask (white = selected)
+          <span className="row">
+            <input aria-label="Mask file" value={maskField} onChange={(e) => setMaskField(e.target.value)} spellCheck={false} />
+            <button type="button" disabled={!enabled || !maskField} onClick={() => loadMask(maskField)}>
+              Load
+            </button>
+          </span>
+        </label>
+        {sampleMasks && (
+          <span className="row">
+            <button type="button" onClick={() => loadMask(sampleMasks.object)}>
+              Sample object mask
+            </button>
+            <button type="button" onClick={() => loadMask(sampleMasks.subject)}>
+              Sample subject mask
+            </button>
+          </span>
+        )}
+      </details>
     </fieldset>
   )
 }
