@@ -187,8 +187,14 @@ export function Editor() {
         canvas.width = mask.width
         canvas.height = mask.height
         renderMask(canvas, ops)
-        p = maskPngBase64(canvas).then((pngBase64) => api.putMask({ pngBase64 }))
+        p = maskPngBase64(canvas).then(
+          (pngBase64) => api.putMask({ pngBase64 }),
+          (err: unknown): Result<string> => ({ ok: false, code: 'MASK', message: `the mask could not be encoded (${String(err)})` })
+        )
         maskPaths.current.set(ops, p)
+        // A failed upload is tried again next time, not remembered.
+        const sent = p
+        void sent.then((r) => !r.ok && maskPaths.current.get(ops) === sent && maskPaths.current.delete(ops))
       }
       return p
     },
