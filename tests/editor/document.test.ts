@@ -1,6 +1,6 @@
 // The engine request the editor builds from its document.
 import { describe, expect, it } from 'vitest'
-import { addLight, editRequest, emptyDoc, linearColour, MAX_LIGHTS, patchLight, removeLight } from '../../src/renderer/src/editor/document.ts'
+import { addLight, editBase, editRequest, emptyDoc, linearColour, MAX_LIGHTS, patchLight, removeLight } from '../../src/renderer/src/editor/document.ts'
 import { parseEditRequest } from '../../src/shared/contract.ts'
 
 describe('editRequest', () => {
@@ -35,5 +35,17 @@ describe('editRequest', () => {
     expect(removeLight(doc)).toBe(doc) // never the last one
     for (let i = 0; i < 20; i++) doc = addLight(doc)
     expect(doc.lights.length).toBe(MAX_LIGHTS)
+  })
+
+  it('chains edits, but re-renders a shadow or relight from the source of its own last result', () => {
+    const image = { path: '', pngBase64: '', width: 1, height: 1, previewWidth: 1, previewHeight: 1 }
+    const device = { kind: 'cpu' as const, provider: 'cpu', skipped: [] }
+    const removed = { path: '/r1.png', source: '/photo.jpg', image, device, task: 'remove' as const }
+    const shadowed = { path: '/s1.png', source: '/r1.png', image, device, task: 'shadow' as const }
+    expect(editBase('remove', '/photo.jpg', null)).toBe('/photo.jpg')
+    expect(editBase('shadow', '/photo.jpg', removed)).toBe('/r1.png')
+    expect(editBase('remove', '/photo.jpg', removed)).toBe('/r1.png') // removals stack
+    expect(editBase('shadow', '/photo.jpg', shadowed)).toBe('/r1.png') // no second shadow
+    expect(editBase('relight', '/photo.jpg', shadowed)).toBe('/s1.png')
   })
 })

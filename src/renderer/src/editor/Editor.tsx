@@ -6,7 +6,7 @@ import type { DeviceReport, ProgressEvent, Result, Task } from '../../../shared/
 import type { LoadedImage, ModelInfo, PreviewImage, SamplePaths } from '../../../shared/ipc.ts'
 import { api } from '../api.ts'
 import { createTools, type MaskOp, type Point, type ToolHost, type ToolId } from '../tools/index.ts'
-import { activeLight, addLight, editRequest, emptyDoc, patchLight, removeLight, TASK_LABELS, type EditorDoc, type LightState, type MaskRefine } from './document.ts'
+import { activeLight, addLight, editBase, editRequest, emptyDoc, patchLight, removeLight, TASK_LABELS, type EditorDoc, type LightState, type MaskRefine } from './document.ts'
 import { EditorCanvas, usePngImage } from './EditorCanvas.tsx'
 import { ExportPanel } from './ExportPanel.tsx'
 import { HelpPanel } from './HelpPanel.tsx'
@@ -89,6 +89,7 @@ export function Editor() {
   const viewBox = useRef<HTMLDivElement>(null)
   const spaceHeld = useRef(false)
   const lightGrab = useRef(false)
+  const resultDoc = useRef<EditorDoc | null>(null)
   const mask = useMemo(() => document.createElement('canvas'), [])
   const maskPaths = useRef(new WeakMap<readonly MaskOp[], Promise<Result<string>>>())
 
@@ -330,7 +331,7 @@ export function Editor() {
   }, [sync])
 
   // ---- Live preview (shadow and relight): latest request wins -------------------------------
-  const base = doc.result?.path ?? photo?.path ?? ''
+  const base = photo ? editBase(task, photo.path, doc.result) : ''
   const scheduler = useMemo(
     () =>
       new LatestWins<{ doc: EditorDoc; task: Task; base: string; background: string; model: string }, Result<PreviewImage>>(
@@ -352,7 +353,8 @@ export function Editor() {
     [maskPathFor, samples]
   )
   useEffect(() => {
-    if (!photo || task === 'remove' || centre === null) {
+    // Right after a run the result is what is shown, until the light or the selection changes.
+    if (!photo || task === 'remove' || centre === null || doc === resultDoc.current) {
       scheduler.reset()
       setPreviewing(false)
       setPreview(null)
@@ -391,9 +393,10 @@ export function Editor() {
     setRunning(null)
     live.current.running = null
     if (!loaded.ok) return setError(`The result was saved to ${r.value.output} but cannot be shown: ${loaded.message}`)
-    const result = { path: r.value.output, image: loaded.value, device: r.value.device, task }
+    const result = { path: r.value.output, source: base, image: loaded.value, device: r.value.device, task }
     // One step: the result, and for a removal the mask that was used up.
     history.current.push((d) => ({ ...d, result, ops: task === 'remove' ? [] : d.ops }))
+    resultDoc.current = history.current.present
     sync()
     setPreview(null)
     setDevice(r.value.device)

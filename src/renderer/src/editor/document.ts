@@ -25,6 +25,8 @@ export interface MaskRefine {
 /** A full-size result: the lossless working file and its screen-sized view. */
 export interface ResultRef {
   path: string
+  /** The picture it was made from (the photo, or an earlier result). */
+  source: string
   image: LoadedImage
   device: DeviceReport
   task: Task
@@ -44,6 +46,16 @@ export interface EditorDoc {
 export const MAX_LIGHTS = 8
 
 export const INITIAL_LIGHT: LightState = { azimuth: 135, elevation: 35, softness: 0.3, strength: 1, intensity: 1, colour: '#ffffff' }
+
+/**
+ * The picture an edit starts from. Edits chain (remove, then cast a shadow on the result), except
+ * that a shadow or relight after one of its own kind starts again from that result's source: moving
+ * the light re-renders the shadow rather than adding a second one.
+ */
+export function editBase(task: Task, photo: string, result: ResultRef | null): string {
+  if (!result) return photo
+  return task !== 'remove' && result.task === task ? result.source : result.path
+}
 
 export function emptyDoc(lights: readonly LightState[] = [INITIAL_LIGHT]): EditorDoc {
   return { ops: [], refine: { grow: 0, feather: 0 }, lights, active: 0, result: null }
