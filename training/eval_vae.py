@@ -13,10 +13,10 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from lbm import checkpoint  # noqa: E402
+from lbm.checkpoint import load_vae  # noqa: E402
 from lbm.data import PHOTOS, list_images, load_rgb  # noqa: E402
 from lbm.losses import psnr, ssim  # noqa: E402
-from lbm.models import Decoder, Encoder, VaeConfig  # noqa: E402
+from lbm.models import Decoder, Encoder  # noqa: E402
 
 
 def kodak_crops(size: int = 496) -> list[tuple[str, torch.Tensor]]:
@@ -38,15 +38,6 @@ def evaluate(enc: Encoder, dec: Decoder) -> dict:
         rows.append({"photo": name, "psnr": psnr(y, x), "ssim": ssim(y, x)})
     mean = lambda k: sum(r[k] for r in rows) / len(rows)
     return {"set": "kodak24, centre 496x496", "psnr": mean("psnr"), "ssim": mean("ssim"), "photos": rows}
-
-
-def load_vae(path: Path) -> tuple[Encoder, Decoder, dict]:
-    state = checkpoint.load(path)
-    a = state["model_args"]
-    cfg = VaeConfig(latent_channels=a["latent_channels"], widths=tuple(a["widths"]), blocks=a["blocks"], groups=a["groups"])
-    enc, dec = Encoder(cfg), Decoder(cfg)
-    checkpoint.restore(state, {"encoder": enc, "decoder": dec}, None, None)
-    return enc, dec, state
 
 
 def main() -> None:

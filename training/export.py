@@ -14,7 +14,7 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from eval_vae import load_vae  # noqa: E402
+from lbm.checkpoint import load_vae  # noqa: E402
 from lbm.bundle import Meta, write_vae_bundle  # noqa: E402
 from lbm.golden import pattern_image, tensor_json  # noqa: E402
 
@@ -49,6 +49,25 @@ def export_vae(args: argparse.Namespace) -> None:
     print(f"wrote {folder} and {PARITY / (args.id + '.json')}")
 
 
+def export_lbm(args: argparse.Namespace) -> None:
+    from lbm import checkpoint
+    from lbm.bundle import VaeRef, write_lbm_bundle
+    from lbm.models import UNet, UNetConfig
+    from lbm.train_lbm import spec_from
+    state = checkpoint.load(args.checkpoint)
+    cfg = state["config"]
+    u = state["model_args"]["unet"]
+    unet = UNet(UNetConfig(**{k: tuple(v) if k == "widths" else v for k, v in u.items()}))
+    checkpoint.restore(state, {"unet": unet}, None, None)
+    unet.eval()
+    v = cfg["vae"]
+    spec = spec_from(cfg, VaeRef(id=v["id"], latent_channels=u["latent_channels"], scale=v["scale"], shift=v.get("shift", 0.0)))
+    meta = Meta(id=args.id, name=args.name, version=args.version, license="MIT", data=tuple(args.data),
+                training=f"training/train.py --config <{cfg['name']}>, step {state['step']}", card=args.card.read_text() if args.card else "")
+    write_lbm_bundle(ROOT / "models" / args.id if args.out is None else args.out, meta, unet, spec)
+    print(f"wrote {args.id} (step {state['step']}, best validation {state['best']})")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="kind", required=True)
@@ -60,9 +79,17 @@ def main() -> None:
     v.add_argument("--card", type=Path, help="markdown appended to the generated model card")
     v.add_argument("--data", nargs="+", default=["photos: CQ100, BSDS500 train+val, Urban100 (research use)", "Blender renders (training/render)"])
     v.add_argument("--training", default="training/train.py --config training/configs/vae.json")
+    t = sub.add_parser("lbm")
+    t.add_argument("--checkpoint", type=Path, required=True)
+    t.add_argument("--id", required=True)
+    t.add_argument("--name", required=True)
+    t.add_argument("--version", default="1.0.0")
+    t.add_argument("--card", type=Path)
+    t.add_argument("--out", type=Path, help="bundle folder (default models/<id>)")
+    t.add_argument("--data", nargs="+", default=["Blender renders (training/render): Sweet Home 3D furniture, Blender HDRIs, photo grounds"])
     args = ap.parse_args()
     torch.set_num_threads(2)
-    export_vae(args)
+    (export_vae if args.kind == "vae" else export_lbm)(args)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Trains a network from a config: `kind: vae` (the shared autoencoder).
+"""Trains a network from a config: `kind: vae` (the shared autoencoder) or `kind: lbm` (a task
+model on a trained VAE, lbm/train_lbm.py).
 
     /usr/bin/python3 training/train.py --config training/configs/vae.json [--max-minutes M] [--resume]
 
@@ -21,6 +22,7 @@ from lbm import checkpoint  # noqa: E402
 from lbm.data import CropSampler, load_rgb, training_photos, training_renders  # noqa: E402
 from lbm.losses import pixel_loss, psnr  # noqa: E402
 from lbm.models import Decoder, Encoder, VaeConfig, param_count  # noqa: E402
+from lbm.train_lbm import train_lbm  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -118,9 +120,12 @@ def main() -> None:
     args = ap.parse_args()
     torch.set_num_threads(2)
     cfg = json.loads(args.config.read_text())
-    if cfg["kind"] != "vae":
-        raise SystemExit(f"unknown kind {cfg['kind']!r}")
-    train_vae(cfg, args.runs / cfg["name"], args.resume, args.max_minutes, args.stop_at_step)
+    if cfg["kind"] == "vae":
+        train_vae(cfg, args.runs / cfg["name"], args.resume, args.max_minutes, args.stop_at_step)
+    elif cfg["kind"] == "lbm":
+        train_lbm(cfg, ROOT, args.runs / cfg["name"], args.resume, args.max_minutes, args.stop_at_step)
+    else:
+        raise SystemExit(f"unknown kind {cfg['kind']!r} (known: vae, lbm)")
 
 
 if __name__ == "__main__":

@@ -43,3 +43,14 @@ def restore(state: dict[str, Any], modules: dict[str, torch.nn.Module], optimize
     random.setstate(rng["python"])
     if data_gen is not None:
         data_gen.set_state(rng["data"])
+
+
+def load_vae(path: Path):
+    """The encoder and decoder of a VAE checkpoint (train.py, kind vae), and the checkpoint itself."""
+    from .models import Decoder, Encoder, VaeConfig
+    state = load(path)
+    a = state["model_args"]
+    cfg = VaeConfig(latent_channels=a["latent_channels"], widths=tuple(a["widths"]), blocks=a["blocks"], groups=a["groups"])
+    enc, dec = Encoder(cfg), Decoder(cfg)
+    restore(state, {"encoder": enc, "decoder": dec}, None, None)
+    return enc, dec, state

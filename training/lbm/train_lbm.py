@@ -1,0 +1,110 @@
+"""The training loop of a task model (`kind: lbm` configs): a UNet bridge denoiser on the latents
+of a frozen, already trained VAE, with the objective of lbm/bridge.py and pairs of lbm/pairs.py."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+from . import checkpoint
+from .bridge import BridgeConfig, bridge_loss
+from .bundle import Conditioning, LbmSpec, VaeRef
+from .light import LightMapSpec, light_map_tensor
+from .losses import psnr
+from .models import UNet, UNetConfig, param_count
+from .pairs import PairSampler, load_scenes
+from .sampler import sample
+
+
+def spec_from(cfg: dict, vae: VaeRef) -> LbmSpec:
+    lm = cfg.get("light_map")
+    return LbmSpec(task=cfg["task"], vae=vae, bridge_noise_sigma=cfg["bridge"]["bridge_noise_sigma"],
+                   conditioning=tuple(Conditioning(**c) for c in cfg["conditioning"]),
+                   light_map=LightMapSpec(spread_min=lm["spread_min"], spread_max=lm["spread_max"]) if lm else None,
+                   max_long_side=cfg.get("max_long_side", 1024))
+
+
+def conditioning(spec: LbmSpec, batch: dict, encode, size: tuple[int, int]) -> torch.Tensor | None:
+    """The conditioning channels in manifest order, at latent size (as the app builds them)."""
+    h, w = size
+    maps = []
+    for c in spec.conditioning:
+        if c.kind == "mask":
+            mode = {"bilinear": dict(mode="bilinear", align_corners=False), "area": dict(mode="area"), "nearest": dict(mode="nearest")}[c.resize]
+            maps.append(F.interpolate(batch["mask"], size=(h, w), **mode))
+        elif c.kind == "lightMap":
+            maps.append(torch.cat([light_map_tensor(spec.light_map, c.channels, [l] if l else [], w, h) for l in batch["lights"]]))
+        else:
+            maps.append(encode(batch["background"]))
+    return torch.cat(maps, dim=1) if maps else None
+
+
+def train_lbm(cfg: dict, root: Path, run: Path, resume: bool, max_minutes: float | None, stop_at: int | None) -> None:
+    torch.manual_seed(cfg["seed"])
+    enc, dec, _ = checkpoint.load_vae(root / cfg["vae"]["checkpoint"])
+    for p in list(enc.parameters()) + list(dec.parameters()):
+        p.requires_grad_(False)
+    enc.eval(), dec.eval()
+    cache = root / cfg["data"]["renders"]
+    train_set = PairSampler(load_scenes(cache, cfg["task"], "train", cfg["data"].get("limit")), cfg["task"])
+    val_scenes = load_scenes(cache, cfg["task"], "test", cfg["data"].get("limit")) or train_set.scenes
+    gen = torch.Generator().manual_seed(cfg["seed"])
+    val = PairSampler(val_scenes, cfg["task"]).batch(min(8, len(val_scenes)), torch.Generator().manual_seed(1))
+    latent_channels = enc.conv_out.out_channels
+    if cfg["vae"].get("scale") is None:
+        # Unit-variance latents, as SDXL's 0.13025 does for its VAE: measured once, then fixed in the config.
+        with torch.no_grad():
+            cfg["vae"]["scale"] = float(1.0 / enc(train_set.batch(32, torch.Generator().manual_seed(2))["target"]).std())
+    vae = VaeRef(id=cfg["vae"]["id"], latent_channels=latent_channels, scale=cfg["vae"]["scale"], shift=cfg["vae"].get("shift", 0.0))
+    spec = spec_from(cfg, vae)
+    ucfg = UNetConfig(latent_channels=latent_channels, cond_channels=spec.cond_channels, **{k: tuple(v) if k == "widths" else v for k, v in cfg["unet"].items()})
+    unet = UNet(ucfg)
+    bcfg = BridgeConfig(scale=vae.scale, shift=vae.shift, **{k: tuple(v) if k == "sigma_law" else v for k, v in cfg["bridge"].items()})
+    print(f"{spec.task}: UNet {param_count(unet):,} params, {len(train_set.scenes)} train scenes, {len(val_scenes)} validation, latent scale {vae.scale:.4f}")
+    opt = torch.optim.AdamW(unet.parameters(), lr=cfg["lr"], weight_decay=0.0)
+    step, best = 0, None
+    if resume and (run / "last.pt").exists():
+        state = checkpoint.load(run / "last.pt")
+        checkpoint.restore(state, {"unet": unet}, opt, gen)
+        step, best = state["step"], state["best"]
+    encode = lambda x: vae.normalise(enc(x))
+    model_args = {"unet": ucfg.__dict__ | {"widths": list(ucfg.widths)}, "spec": {"vae": vae.to_json()}}
+    save = lambda name: checkpoint.save(run / name, model_args=model_args, config=cfg, step=step, best=best,
+                                        modules={"unet": unet}, optimizer=opt, data_gen=gen)
+
+    @torch.no_grad()
+    def validate() -> float:
+        unet.eval()
+        z_src = encode(val["source"])
+        cond = conditioning(spec, val, encode, z_src.shape[-2:])
+        out = dec(vae.denormalise(sample(unet, z_src, cond, 1, spec.bridge_noise_sigma)))
+        unet.train()
+        return psnr(out, val["target"])
+
+    start = time.time()
+    while step < cfg["max_steps"]:
+        t = min(1.0, step / cfg["max_steps"])
+        for g in opt.param_groups:
+            g["lr"] = cfg["lr_min"] + 0.5 * (cfg["lr"] - cfg["lr_min"]) * (1 + torch.cos(torch.tensor(torch.pi * t)).item())
+        b = train_set.batch(cfg["batch"], gen)
+        with torch.no_grad():
+            z_src, z_tgt = encode(b["source"]), encode(b["target"])
+            cond = conditioning(spec, b, encode, z_src.shape[-2:])
+        loss, parts = bridge_loss(unet, dec, z_src, z_tgt, cond, b["target"], bcfg, gen)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        step += 1
+        out_of_time = (max_minutes is not None and time.time() - start > max_minutes * 60) or step == stop_at
+        if step % cfg["eval_every"] == 0 or step == cfg["max_steps"] or out_of_time:
+            score = validate()
+            print(f"step {step} loss {loss.item():.4f} (latent {parts['latent']:.4f}, pixel {parts['pixel']:.4f}) val 1-step PSNR {score:.2f} dB", flush=True)
+            if best is None or score > best:
+                best = score
+                save("best.pt")
+            save("last.pt")
+        if out_of_time:
+            print(f"stopped at step {step}")
+            break
