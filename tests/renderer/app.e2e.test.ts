@@ -77,7 +77,8 @@ afterAll(async () => {
   if (outDir) await fs.rm(outDir, { recursive: true, force: true })
 })
 
-const shots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
+// Screenshots are test artifacts (git-ignored); UPDATE_SCREENSHOTS=1 refreshes the README's copies.
+const shots = fileURLToPath(new URL(process.env.UPDATE_SCREENSHOTS ? '../../docs/screenshots/' : '../../test-artifacts/screenshots/', import.meta.url))
 
 /** A small PNG of the page for the README and as a test artifact. */
 async function shot(name: string): Promise<void> {
