@@ -19,7 +19,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from lbm import checkpoint  # noqa: E402
-from lbm.data import CropSampler, load_rgb, training_photos, training_renders  # noqa: E402
+from lbm.data import PHOTOS, CropSampler, load_rgb, training_photos, training_renders  # noqa: E402
 from lbm.losses import pixel_loss, psnr  # noqa: E402
 from lbm.models import Decoder, Encoder, VaeConfig, param_count  # noqa: E402
 from lbm.train_lbm import train_lbm  # noqa: E402
@@ -34,7 +34,9 @@ def vae_config(cfg: dict) -> VaeConfig:
 
 def load_data(cfg: dict) -> tuple[CropSampler, torch.Tensor]:
     d = cfg["data"]
-    photos = training_photos()[: d.get("limit")]
+    photos = training_photos(Path(d["photos"]) if d.get("photos") else PHOTOS)[: d.get("limit")]
+    if not photos:
+        raise SystemExit(f"no training photos under {d.get('photos') or PHOTOS} (set data.photos or LBM_PHOTOS)")
     val_files = photos[::d["val_every_nth"]]
     renders = training_renders(ROOT / d["renders"])[: d.get("limit")]
     train_files = [p for p in photos if p not in val_files] + renders

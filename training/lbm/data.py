@@ -6,6 +6,7 @@ the VAE and of object removal), and the renders of the `test` split."""
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,8 +14,8 @@ import numpy as np
 import torch
 from PIL import Image
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
-PHOTOS = SHARED / "photos"
+# The shared photos sit beside the checkout (../shared/data/photos); LBM_PHOTOS points elsewhere.
+PHOTOS = Path(os.environ.get("LBM_PHOTOS", Path(__file__).resolve().parents[3] / "shared" / "data" / "photos"))
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
 
 # Folders a training run may read, relative to ../shared/data/photos.
@@ -26,9 +27,9 @@ def list_images(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
 
 
-def training_photos() -> list[Path]:
-    files = [f for d in TRAIN_PHOTO_DIRS for f in list_images(PHOTOS / d)]
-    held = {f.resolve() for d in HELD_OUT_PHOTO_DIRS for f in list_images(PHOTOS / d)}
+def training_photos(root: Path = PHOTOS) -> list[Path]:
+    files = [f for d in TRAIN_PHOTO_DIRS for f in list_images(root / d)]
+    held = {f.resolve() for d in HELD_OUT_PHOTO_DIRS for f in list_images(root / d)}
     assert not held.intersection(f.resolve() for f in files), "a held-out photo is in the training set"
     return files
 

@@ -172,9 +172,16 @@ def test_vae_training_resumes_exactly(tmp_path):
     import torch
     root = Path(__file__).resolve().parents[1]
     cfg = json.loads((root / "configs" / "vae.json").read_text())
+    # A few generated photos, so the test needs nothing outside the repository.
+    from PIL import Image
+    photos = tmp_path / "photos" / "cq100"
+    photos.mkdir(parents=True)
+    rng = np.random.default_rng(0)
+    for i in range(8):
+        Image.fromarray(rng.integers(0, 255, (72, 96, 3), dtype=np.uint8)).save(photos / f"p{i}.png")
     cfg.update(name="smoke", batch=2, max_steps=3, eval_every=1,
                model={"latent_channels": 4, "widths": [8, 16], "blocks": 1, "groups": 4},
-               data=dict(cfg["data"], crop=32, max_side=96, renders="nowhere", limit=12, val_every_nth=4))
+               data=dict(cfg["data"], photos=str(tmp_path / "photos"), crop=32, max_side=96, renders="nowhere", val_every_nth=4))
     conf = tmp_path / "vae.json"
     conf.write_text(json.dumps(cfg))
 
