@@ -81,6 +81,11 @@ def train_vae(cfg: dict, run: Path, resume: bool, max_minutes: float | None, sto
         checkpoint.restore(state, modules, opt, gen)
         step, best = state["step"], state["best"]
         print(f"resumed at step {step} (best {best})")
+    elif cfg.get("init"):
+        # A second phase: start from another run's weights, with this config's own schedule.
+        for k, m in modules.items():
+            m.load_state_dict(checkpoint.load(ROOT / cfg["init"])["weights"][k])
+        print(f"initialised from {cfg['init']}")
     sampler, val = load_data(cfg)
     save = lambda name: checkpoint.save(run / name, model_args=vcfg.__dict__ | {"widths": list(vcfg.widths)}, config=cfg,
                                         step=step, best=best, modules=modules, optimizer=opt, data_gen=gen)
