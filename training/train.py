@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 import time
 from pathlib import Path
@@ -20,6 +19,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from lbm import checkpoint  # noqa: E402
 from lbm.data import PHOTOS, CropSampler, load_rgb, training_photos, training_renders  # noqa: E402
+from lbm.loop import RunControl  # noqa: E402
 from lbm.losses import pixel_loss, psnr  # noqa: E402
 from lbm.models import Decoder, Encoder, VaeConfig, param_count  # noqa: E402
 from lbm.train_lbm import train_lbm  # noqa: E402
@@ -54,11 +54,6 @@ def load_data(cfg: dict) -> tuple[CropSampler, torch.Tensor]:
     return CropSampler(train, d["crop"]), torch.stack(val)
 
 
-def lr_at(cfg: dict, step: int) -> float:
-    t = min(1.0, step / cfg["max_steps"])
-    return cfg["lr_min"] + 0.5 * (cfg["lr"] - cfg["lr_min"]) * (1 + math.cos(math.pi * t))
-
-
 @torch.no_grad()
 def validate(enc: Encoder, dec: Decoder, val: torch.Tensor) -> float:
     enc.eval(), dec.eval()
@@ -87,13 +82,12 @@ def train_vae(cfg: dict, run: Path, resume: bool, max_minutes: float | None, sto
             m.load_state_dict(checkpoint.load(ROOT / cfg["init"])["weights"][k])
         print(f"initialised from {cfg['init']}")
     sampler, val = load_data(cfg)
-    save = lambda name: checkpoint.save(run / name, model_args=vcfg.__dict__ | {"widths": list(vcfg.widths)}, config=cfg,
-                                        step=step, best=best, modules=modules, optimizer=opt, data_gen=gen)
-    start = time.time()
+    save = lambda name, best: checkpoint.save(run / name, model_args=vcfg.__dict__ | {"widths": list(vcfg.widths)}, config=cfg,
+                                              step=step, best=best, modules=modules, optimizer=opt, data_gen=gen)
+    ctl = RunControl(cfg, max_minutes, stop_at)
     seen = 0
     while step < cfg["max_steps"]:
-        for g in opt.param_groups:
-            g["lr"] = lr_at(cfg, step)
+        ctl.set_lr(opt, step)
         x = sampler.batch(cfg["batch"], gen)
         z = enc(x)
         noisy = z + cfg["latent_noise"] * z.detach().std() * torch.randn(z.shape, generator=gen)
@@ -103,17 +97,11 @@ def train_vae(cfg: dict, run: Path, resume: bool, max_minutes: float | None, sto
         opt.step()
         step += 1
         seen += x.shape[0]
-        out_of_time = (max_minutes is not None and time.time() - start > max_minutes * 60) or step == stop_at
-        if step % cfg["eval_every"] == 0 or step == cfg["max_steps"] or out_of_time:
-            score = validate(enc, dec, val)
-            rate = seen / (time.time() - start)
-            print(f"step {step} loss {loss.item():.4f} val PSNR {score:.2f} dB lr {lr_at(cfg, step):.2e} {rate:.1f} img/s", flush=True)
-            if best is None or score > best:
-                best = score
-                save("best.pt")
-            save("last.pt")
-        if out_of_time:
-            print(f"stopped at step {step}")
+        stopping = ctl.should_stop(step)
+        rate = lambda: seen / (time.time() - ctl.started)
+        best = ctl.checkpoint(step, stopping, best, lambda: validate(enc, dec, val), save,
+                              lambda score: f"loss {loss.item():.4f} val PSNR {score:.2f} dB lr {ctl.lr(step):.2e} {rate():.1f} img/s")
+        if stopping:
             break
 
 

@@ -2,7 +2,6 @@
 of a frozen, already trained VAE, with the objective of lbm/bridge.py and pairs of lbm/pairs.py."""
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import torch
@@ -12,6 +11,7 @@ from . import checkpoint
 from .bridge import BridgeConfig, bridge_loss
 from .bundle import Conditioning, LbmSpec, VaeRef
 from .light import LightMapSpec, light_map_tensor
+from .loop import RunControl
 from .losses import psnr
 from .models import UNet, UNetConfig, param_count
 from .pairs import PairSampler, load_scenes
@@ -71,8 +71,8 @@ def train_lbm(cfg: dict, root: Path, run: Path, resume: bool, max_minutes: float
         step, best = state["step"], state["best"]
     encode = lambda x: vae.normalise(enc(x))
     model_args = {"unet": ucfg.__dict__ | {"widths": list(ucfg.widths)}, "spec": {"vae": vae.to_json()}}
-    save = lambda name: checkpoint.save(run / name, model_args=model_args, config=cfg, step=step, best=best,
-                                        modules={"unet": unet}, optimizer=opt, data_gen=gen)
+    save = lambda name, best: checkpoint.save(run / name, model_args=model_args, config=cfg, step=step, best=best,
+                                              modules={"unet": unet}, optimizer=opt, data_gen=gen)
 
     @torch.no_grad()
     def validate() -> float:
@@ -83,11 +83,9 @@ def train_lbm(cfg: dict, root: Path, run: Path, resume: bool, max_minutes: float
         unet.train()
         return psnr(out, val["target"])
 
-    start = time.time()
+    ctl = RunControl(cfg, max_minutes, stop_at)
     while step < cfg["max_steps"]:
-        t = min(1.0, step / cfg["max_steps"])
-        for g in opt.param_groups:
-            g["lr"] = cfg["lr_min"] + 0.5 * (cfg["lr"] - cfg["lr_min"]) * (1 + torch.cos(torch.tensor(torch.pi * t)).item())
+        ctl.set_lr(opt, step)
         b = train_set.batch(cfg["batch"], gen)
         with torch.no_grad():
             z_src, z_tgt = encode(b["source"]), encode(b["target"])
@@ -97,14 +95,8 @@ def train_lbm(cfg: dict, root: Path, run: Path, resume: bool, max_minutes: float
         loss.backward()
         opt.step()
         step += 1
-        out_of_time = (max_minutes is not None and time.time() - start > max_minutes * 60) or step == stop_at
-        if step % cfg["eval_every"] == 0 or step == cfg["max_steps"] or out_of_time:
-            score = validate()
-            print(f"step {step} loss {loss.item():.4f} (latent {parts['latent']:.4f}, pixel {parts['pixel']:.4f}) val 1-step PSNR {score:.2f} dB", flush=True)
-            if best is None or score > best:
-                best = score
-                save("best.pt")
-            save("last.pt")
-        if out_of_time:
-            print(f"stopped at step {step}")
+        stopping = ctl.should_stop(step)
+        best = ctl.checkpoint(step, stopping, best, validate, save,
+                              lambda score: f"loss {loss.item():.4f} (latent {parts['latent']:.4f}, pixel {parts['pixel']:.4f}) val 1-step PSNR {score:.2f} dB")
+        if stopping:
             break

@@ -1,0 +1,46 @@
+"""What every training loop shares: the cosine learning-rate schedule, stopping on a time budget
+or at a step (the schedule itself unchanged, so a resumed run matches an uninterrupted one), and
+the validate / keep-the-best / checkpoint step."""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import torch
+
+
+@dataclass
+class RunControl:
+    cfg: dict
+    max_minutes: float | None = None
+    stop_at: int | None = None
+    started: float = field(default_factory=time.time)
+
+    def lr(self, step: int) -> float:
+        t = min(1.0, step / self.cfg["max_steps"])
+        return self.cfg["lr_min"] + 0.5 * (self.cfg["lr"] - self.cfg["lr_min"]) * (1 + math.cos(math.pi * t))
+
+    def set_lr(self, opt: torch.optim.Optimizer, step: int) -> None:
+        for g in opt.param_groups:
+            g["lr"] = self.lr(step)
+
+    def should_stop(self, step: int) -> bool:
+        late = self.max_minutes is not None and time.time() - self.started > self.max_minutes * 60
+        return late or step == self.stop_at
+
+    def checkpoint(self, step: int, stopping: bool, best: float | None, validate: Callable[[], float],
+                   save: Callable[[str, float | None], None], report: Callable[[float], str]) -> float | None:
+        """Every `eval_every` steps, at the end and before stopping: validate, keep the best, save."""
+        if not (step % self.cfg["eval_every"] == 0 or step == self.cfg["max_steps"] or stopping):
+            return best
+        score = validate()
+        print(f"step {step} {report(score)}", flush=True)
+        if best is None or score > best:
+            best = score
+            save("best.pt", best)
+        save("last.pt", best)
+        if stopping:
+            print(f"stopped at step {step}")
+        return best
