@@ -165,11 +165,8 @@ def test_bridge_interpolant_and_loss_step():
 
 
 def test_vae_training_resumes_exactly(tmp_path):
-    """Two steps, stop, resume for one more == three steps straight (same losses, same weights)."""
-    import json
-    import subprocess
-    import sys
-    import torch
+    """Two steps, stop, resume for one more == three steps straight (same weights)."""
+    from resume import assert_resume_is_exact
     root = Path(__file__).resolve().parents[1]
     cfg = json.loads((root / "configs" / "vae.json").read_text())
     # A few generated photos, so the test needs nothing outside the repository.
@@ -185,15 +182,4 @@ def test_vae_training_resumes_exactly(tmp_path):
     conf = tmp_path / "vae.json"
     conf.write_text(json.dumps(cfg))
 
-    def run(runs: Path, *extra: str) -> None:
-        subprocess.run([sys.executable, str(root / "train.py"), "--config", str(conf), "--runs", str(runs), *extra],
-                       check=True, capture_output=True, cwd=root.parent)
-
-    run(tmp_path / "straight")
-    run(tmp_path / "split", "--stop-at-step", "2")
-    run(tmp_path / "split", "--resume")
-    a = torch.load(tmp_path / "straight" / "smoke" / "last.pt")
-    b = torch.load(tmp_path / "split" / "smoke" / "last.pt")
-    assert a["step"] == b["step"] == 3
-    for k in a["weights"]["decoder"]:
-        assert torch.equal(a["weights"]["decoder"][k], b["weights"]["decoder"][k]), k
+    assert_resume_is_exact(conf, tmp_path, "decoder")

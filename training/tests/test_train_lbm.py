@@ -15,6 +15,7 @@ from lbm import checkpoint  # noqa: E402
 from lbm.models import Decoder, Encoder, VaeConfig  # noqa: E402
 from lbm.pairs import PairSampler, load_scenes, mirrored  # noqa: E402
 from lbm.light import Light  # noqa: E402
+from resume import assert_resume_is_exact  # noqa: E402
 
 
 def fake_cache(root: Path, n: int = 3, size: int = 64) -> Path:
@@ -56,18 +57,7 @@ def test_lbm_training_resumes_and_exports(tmp_path):
     conf = tmp_path / "shadow.json"
     conf.write_text(json.dumps(cfg))
 
-    def run(runs: Path, *extra: str) -> None:
-        subprocess.run([sys.executable, str(ROOT / "train.py"), "--config", str(conf), "--runs", str(runs), *extra],
-                       check=True, capture_output=True)
-
-    run(tmp_path / "straight")
-    run(tmp_path / "split", "--stop-at-step", "2")
-    run(tmp_path / "split", "--resume")
-    a = torch.load(tmp_path / "straight" / "smoke" / "last.pt")
-    b = torch.load(tmp_path / "split" / "smoke" / "last.pt")
-    assert a["step"] == b["step"] == 3
-    for k in a["weights"]["unet"]:
-        assert torch.equal(a["weights"]["unet"][k], b["weights"]["unet"][k]), k
+    a = assert_resume_is_exact(conf, tmp_path, "unet")
     assert a["config"]["vae"]["scale"] > 0  # measured and kept with the run
 
     out = tmp_path / "bundle" / "t-shadow"
