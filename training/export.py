@@ -3,6 +3,8 @@ input and PyTorch output) that tests/engine/parity.test.ts runs through onnxrunt
 
     /usr/bin/python3 training/export.py vae --checkpoint .cache/runs/lbm-vae-s8/best.pt --id lbm-vae-s8 \\
         --eval .cache/runs/lbm-vae-s8/kodak.json --card training/cards/lbm-vae-s8.md
+    /usr/bin/python3 training/export.py segment --checkpoint .cache/runs/lbm-segment/best.pt --id lbm-segment \\
+        --card training/cards/lbm-segment.md
 """
 from __future__ import annotations
 
@@ -49,6 +51,40 @@ def export_vae(args: argparse.Namespace) -> None:
     print(f"wrote {folder} and {PARITY / (args.id + '.json')}")
 
 
+@torch.no_grad()
+def segment_parity_fixture(net) -> dict:
+    """A 64x96 image (not square: catches a transposed axis) through the segmenter, with PyTorch's mask."""
+    net.eval()
+    image = pattern_image(64, 96, seed=7)
+    return {"kind": "segment", "segmenter": {"image": tensor_json(image), "mask": tensor_json(net(image))}}
+
+
+def load_segnet(path: Path):
+    """The SegNet of a segmentation checkpoint: model_args {"seg": SegConfig fields}, weights {"segnet": ...}."""
+    from lbm import checkpoint
+    from lbm.models import SegConfig, SegNet
+    state = checkpoint.load(path)
+    seg = state["model_args"]["seg"]
+    net = SegNet(SegConfig(**{k: tuple(v) if k == "widths" else v for k, v in seg.items()}))
+    net.load_state_dict(state["weights"]["segnet"])
+    return net.eval(), state
+
+
+def export_segment(args: argparse.Namespace) -> None:
+    from lbm.bundle import SegmentSpec, write_segment_bundle
+    net, state = load_segnet(args.checkpoint)
+    cfg = state.get("config", {})
+    step = state.get("step", "?")
+    meta = Meta(id=args.id, name=args.name, version=args.version, license="MIT", data=tuple(args.data),
+                training=args.training or f"training/train.py --config <{cfg.get('name', 'segment')}>, step {step}",
+                card=args.card.read_text() if args.card else "")
+    folder = ROOT / "models" / args.id if args.out is None else args.out
+    write_segment_bundle(folder, meta, net, SegmentSpec(long_side=args.long_side, multiple=args.multiple))
+    PARITY.mkdir(parents=True, exist_ok=True)
+    (PARITY / f"{args.id}.json").write_text(json.dumps(segment_parity_fixture(net)) + "\n")
+    print(f"wrote {folder} and {PARITY / (args.id + '.json')} (step {step}, best validation {state.get('best')})")
+
+
 def export_lbm(args: argparse.Namespace) -> None:
     from lbm import checkpoint
     from lbm.bundle import VaeRef, write_lbm_bundle
@@ -87,9 +123,20 @@ def main() -> None:
     t.add_argument("--card", type=Path)
     t.add_argument("--out", type=Path, help="bundle folder (default models/<id>)")
     t.add_argument("--data", nargs="+", default=["Blender renders (training/render): Sweet Home 3D furniture, Blender HDRIs, photo grounds"])
+    s = sub.add_parser("segment")
+    s.add_argument("--checkpoint", type=Path, required=True)
+    s.add_argument("--id", required=True)
+    s.add_argument("--name", default="LBM Studio subject selection")
+    s.add_argument("--version", default="1.0.0")
+    s.add_argument("--card", type=Path, help="markdown appended to the generated model card")
+    s.add_argument("--out", type=Path, help="bundle folder (default models/<id>)")
+    s.add_argument("--long-side", type=int, default=320, help="long side of the working size the app runs the network at")
+    s.add_argument("--multiple", type=int, default=16, help="working sides are multiples of this")
+    s.add_argument("--training", help="provenance: how it was trained (default: from the checkpoint)")
+    s.add_argument("--data", nargs="+", default=["subjects with exact masks composited onto photos (Tux Paint cut-outs, Blender renders, BSDS segments)"])
     args = ap.parse_args()
     torch.set_num_threads(2)
-    (export_vae if args.kind == "vae" else export_lbm)(args)
+    {"vae": export_vae, "lbm": export_lbm, "segment": export_segment}[args.kind](args)
 
 
 if __name__ == "__main__":

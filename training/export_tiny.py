@@ -1,6 +1,7 @@
 """Builds the random-weight test bundles models/tiny-* and their PyTorch golden outputs.
 
-    /usr/bin/python3 training/export_tiny.py
+    /usr/bin/python3 training/export_tiny.py            # every tiny bundle
+    /usr/bin/python3 training/export_tiny.py segment    # only models/tiny-segment
 
 Deterministic: fixed seeds, so rerunning rewrites identical weights and fixtures (same PyTorch build).
 """
@@ -12,10 +13,11 @@ from pathlib import Path
 
 import torch
 
-from lbm.bundle import Conditioning, LbmSpec, Meta, VaeRef, write_lbm_bundle, write_vae_bundle
+from lbm.bundle import Conditioning, LbmSpec, Meta, SegmentSpec, VaeRef, write_lbm_bundle, write_segment_bundle, write_vae_bundle
 from lbm.golden import golden_for_lbm, tensor_json
 from lbm.light import Light, LightMapSpec, render_light_map
-from lbm.models import Decoder, Encoder, UNet, UNetConfig, VaeConfig, param_count
+from lbm.models import Decoder, Encoder, SegConfig, SegNet, UNet, UNetConfig, VaeConfig, param_count
+from export import PARITY, segment_parity_fixture
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "models"
@@ -72,8 +74,23 @@ def light_map_cases() -> list[dict]:
             for spec, ch, w, h, lights in cases]
 
 
+SEG_CFG = SegConfig(unshuffle=4, widths=(8, 16, 32), blocks=1, groups=8)
+
+
+def export_tiny_segment() -> None:
+    """tiny-segment: a random-weight SegNet with its parity fixture (tests/fixtures/parity/tiny-segment.json)."""
+    torch.manual_seed(14)
+    net = SegNet(SEG_CFG).eval()
+    write_segment_bundle(MODELS / "tiny-segment", Meta(id="tiny-segment", name="Tiny subject selection (test model)",
+                                                      training=TRAINING, card=CARD), net, SegmentSpec())
+    write_json(PARITY / "tiny-segment.json", segment_parity_fixture(net))
+    print(f"tiny-segment: segmenter {param_count(net)} params")
+
+
 def main() -> None:
     torch.set_num_threads(2)
+    if sys.argv[1:] == ["segment"]:
+        return export_tiny_segment()
     torch.manual_seed(0)
     encoder, decoder = Encoder(VAE_CFG).eval(), Decoder(VAE_CFG).eval()
     write_vae_bundle(MODELS / "tiny-vae", Meta(id="tiny-vae", name="Tiny VAE (test model)", training=TRAINING, card=CARD),
@@ -87,6 +104,7 @@ def main() -> None:
         write_json(GOLDEN / f"{model_id}.json", golden_for_lbm(model_id, spec, unet, encoder, decoder, GOLDEN_LIGHTS, seed))
         print(f"{model_id}: denoiser {param_count(unet)} params")
     write_json(GOLDEN / "light-maps.json", light_map_cases())
+    export_tiny_segment()
     for f in sorted(MODELS.glob("tiny-*/*.onnx")):
         print(f"{f.relative_to(ROOT)}: {f.stat().st_size} bytes")
 

@@ -13,7 +13,7 @@ from torch import nn
 
 from .flops import flops_per_pixel
 from .light import LightMapSpec
-from .models import Decoder, Encoder, UNet, VaeConfig
+from .models import Decoder, Encoder, SegNet, UNet, VaeConfig
 
 FORMAT = "lbm-studio/model@1"
 OPSET = 17
@@ -21,6 +21,7 @@ ONNX_IO = {
     "encoder": (["image"], ["latent"]),
     "decoder": (["latent"], ["image"]),
     "denoiser": (["sample", "timestep"], ["v"]),
+    "segmenter": (["image"], ["mask"]),
 }
 EXAMPLE_HW = (64, 96)  # trace size; H and W are dynamic axes in the exported graphs
 
@@ -100,7 +101,7 @@ def sha256(path: Path) -> str:
 def export_onnx(module: nn.Module, role: str, args: tuple[torch.Tensor, ...], path: Path) -> None:
     """Exports `module` under the bundle's I/O names for `role`, checks the graph and its names."""
     inputs, outputs = ONNX_IO[role]
-    spatial = {"image": ("H", "W"), "latent": ("h", "w"), "sample": ("h", "w"), "v": ("h", "w")}
+    spatial = {"image": ("H", "W"), "latent": ("h", "w"), "sample": ("h", "w"), "v": ("h", "w"), "mask": ("H", "W")}
     dynamic = {n: {2: spatial[n][0], 3: spatial[n][1]} for n in inputs + outputs if n in spatial}
     module.eval()
     with torch.no_grad():
@@ -174,5 +175,33 @@ def write_lbm_bundle(folder: Path, meta: Meta, unet: UNet, spec: LbmSpec) -> dic
             f"- sampler: {spec.default_steps} step(s) by default, allowed {list(spec.allowed_steps)}, "
             f"bridge noise {spec.bridge_noise_sigma}\n"
             f"- image sides: multiples of {spec.multiple}, at least {spec.resolution_min}, long side at most {spec.max_long_side}\n"
+            f"- license: {meta.license}\n- data: {'; '.join(meta.data)}\n- training: {meta.training}\n")
+    return _write(folder, manifest, card)
+
+
+@dataclass(frozen=True)
+class SegmentSpec:
+    """A subject segmentation bundle: the working size the app resizes the whole photo to."""
+    long_side: int = 320               # long side of the working size (the photo is resized to it)
+    multiple: int = 16                 # working sides are rounded to multiples of this
+    pixel_range: tuple[float, float] = (-1.0, 1.0)
+
+
+def write_segment_bundle(folder: Path, meta: Meta, net: SegNet, spec: SegmentSpec = SegmentSpec()) -> dict:
+    """`kind: "segment"`: one network `segmenter.onnx`, `image` [1,3,H,W] -> `mask` [1,1,H,W] in [0,1]."""
+    if spec.multiple % net.cfg.unshuffle != 0:
+        raise ValueError(f"resolution multiple {spec.multiple} is not a multiple of the unshuffle factor {net.cfg.unshuffle}")
+    folder.mkdir(parents=True, exist_ok=True)
+    args = (torch.zeros(1, 3, *EXAMPLE_HW),)
+    export_onnx(net, "segmenter", args, folder / "segmenter.onnx")
+    manifest = {**meta.to_json(), "kind": "segment", "pixelRange": list(spec.pixel_range),
+                "resolution": {"longSide": spec.long_side, "multiple": spec.multiple},
+                "files": {"segmenter": _file_ref(folder, "segmenter.onnx", net, args)}}
+    c = net.cfg
+    card = (f"# {meta.name}\n\n{meta.card}\n\n"
+            f"- kind: segment; `image` [1,3,H,W] in {list(spec.pixel_range)} -> `mask` [1,1,H,W], subject probability in [0,1]\n"
+            f"- network: SegNet (unshuffle {c.unshuffle}, widths {list(c.widths)}, {c.blocks} block(s), {c.groups} groups)\n"
+            f"- working size: the whole photo resized to a long side of {spec.long_side}, sides multiples of {spec.multiple}; "
+            f"the app upsamples the mask to full resolution with a guided filter (the photo as guide)\n"
             f"- license: {meta.license}\n- data: {'; '.join(meta.data)}\n- training: {meta.training}\n")
     return _write(folder, manifest, card)
