@@ -16,7 +16,7 @@ import torch
 from lbm.bundle import Conditioning, LbmSpec, Meta, SegmentSpec, VaeRef, write_lbm_bundle, write_segment_bundle, write_vae_bundle
 from lbm.golden import golden_for_lbm, tensor_json
 from lbm.light import Light, LightMapSpec, render_light_map
-from lbm.models import Decoder, Encoder, SegConfig, SegNet, UNet, UNetConfig, VaeConfig, param_count
+from lbm.models import Decoder, Encoder, UNet, UNetConfig, VaeConfig, param_count
 from export import PARITY, segment_parity_fixture
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,13 +74,14 @@ def light_map_cases() -> list[dict]:
             for spec, ch, w, h, lights in cases]
 
 
-SEG_CFG = SegConfig(unshuffle=4, widths=(8, 16, 32), blocks=1, groups=8)
+SEG_WIDTHS = dict(unshuffle=4, widths=(8, 16, 32), blocks=1, groups=8)
 
 
 def export_tiny_segment() -> None:
     """tiny-segment: a random-weight SegNet with its parity fixture (tests/fixtures/parity/tiny-segment.json)."""
+    from lbm.models import SegConfig, SegNet
     torch.manual_seed(14)
-    net = SegNet(SEG_CFG).eval()
+    net = SegNet(SegConfig(**SEG_WIDTHS)).eval()
     write_segment_bundle(MODELS / "tiny-segment", Meta(id="tiny-segment", name="Tiny subject selection (test model)",
                                                       training=TRAINING, card=CARD), net, SegmentSpec())
     write_json(PARITY / "tiny-segment.json", segment_parity_fixture(net))

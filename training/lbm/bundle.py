@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import onnx
 import torch
@@ -13,7 +14,10 @@ from torch import nn
 
 from .flops import flops_per_pixel
 from .light import LightMapSpec
-from .models import Decoder, Encoder, SegNet, UNet, VaeConfig
+from .models import Decoder, Encoder, UNet, VaeConfig
+
+if TYPE_CHECKING:
+    from .models import SegNet
 
 FORMAT = "lbm-studio/model@1"
 OPSET = 17
