@@ -1,0 +1,157 @@
+"""Issue #4: how well a shadow model casts a subject's shadow, on the held-out renders.
+
+    /usr/bin/python3 training/eval/eval_shadow.py [--model lbm-shadow-s8] [--limit N] [--renders .cache/renders]
+
+Per test scene: source = noshadow.png, subject mask = mask.png, light = meta.json `light`, target =
+shadow.png. The model runs through the app's engine (scripts/eval-runner.ts, the code path of
+`lbm shadow`, at the renders' 256x256), and a geometric baseline runs here. Metrics, as in Tasar et al.:
+
+- shadow region: pixels outside the subject (mask > 0.05, grown by 1 px) whose Rec. 709 luma
+  (sRGB-encoded, 0..1) is below the source's by more than --threshold (0.05);
+- IoU of the predicted and the true shadow region (1 when both are empty);
+- RMSE of the RGB image against the target, on 0..255, over the whole image (the subject too:
+  neither the model nor the baseline changes it);
+- ZNCC of the darkening maps (source luma - output luma vs source luma - target luma) over the
+  pixels outside the subject (0 when either map is constant, e.g. no shadow at all).
+
+Methods: the model; `geometric`, what a photo editor does by hand: the subject mask projected
+onto the ground along the light (see `geometric_shadow`), blurred by softness, darkening by a
+constant 50%; `none`, the source as is (no shadow), the floor every method must beat."""
+from __future__ import annotations
+
+import math
+import sys
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # training/, so `eval` is importable when run as a script
+from eval import common  # noqa: E402
+
+THRESHOLD = 0.05
+METHODS = ["model", "geometric", "none"]
+METRICS = [("iou", "IoU ↑", 3), ("rmse", "RMSE (0..255) ↓", 2), ("zncc", "ZNCC ↑", 3)]
+
+
+def outside_subject(mask: np.ndarray) -> np.ndarray:
+    """Pixels clear of the subject: not covered (mask > 0.05) and not next to a covered pixel."""
+    covered = (mask > 0.05).astype(np.uint8)
+    return ~cv2.dilate(covered, np.ones((3, 3), np.uint8)).astype(bool)
+
+
+def shadow_metrics(source: np.ndarray, output: np.ndarray, target: np.ndarray, mask: np.ndarray,
+                   threshold: float = THRESHOLD) -> dict:
+    """IoU, RMSE and ZNCC of one output (all HxWx3 in 0..1, mask HxW in 0..1)."""
+    outside = outside_subject(mask)
+    y_src = common.luminance(source)
+    d_pred = (y_src - common.luminance(output))[outside].astype(np.float64)
+    d_true = (y_src - common.luminance(target))[outside].astype(np.float64)
+    pred, true = d_pred > threshold, d_true > threshold
+    union = np.count_nonzero(pred | true)
+    iou = np.count_nonzero(pred & true) / union if union else 1.0
+    rmse = float(np.sqrt(np.mean(((output.astype(np.float64) - target) * 255) ** 2)))
+    a, b = d_pred - d_pred.mean(), d_true - d_true.mean()
+    den = math.sqrt(float(np.sum(a * a)) * float(np.sum(b * b)))
+    zncc = float(np.sum(a * b) / den) if den > 1e-12 else 0.0
+    return {"iou": float(iou), "rmse": rmse, "zncc": zncc, "pred_area": float(pred.mean()), "true_area": float(true.mean())}
+
+
+def geometric_shadow(source: np.ndarray, mask: np.ndarray, light: dict, opacity: float = 0.5,
+                     depth_scale: float = 0.5, max_length: float = 4.0) -> np.ndarray:
+    """The subject's silhouette as a flat cut-out standing on its lowest row, projected onto the
+    ground along the light: a pixel h rows above the foot lands h * cot(elevation) away from its
+    foot point, away from the light (azimuth 0 = from the right, so the shadow falls left; 90 =
+    from behind, the shadow falls toward the camera, down the picture). The photo's camera is
+    unknown, so distances in depth are foreshortened by a fixed `depth_scale` (a camera about 30
+    degrees down) and the squash is at least 0.15 (the object's footprint under an overhead
+    light); lengths are capped at `max_length` object heights. The silhouette is blurred by
+    softness (sigma 0.5 px + 10% of the object's height at softness 1) and darkens the picture by
+    `opacity` outside the subject; the subject's pixels stay the source's."""
+    binary = mask > 0.5
+    if not binary.any():
+        return source.copy()
+    h, w = mask.shape
+    ys = np.nonzero(binary)[0]
+    foot, height = float(ys.max()), float(ys.max() - ys.min() + 1)
+    el, az = math.radians(light["elevation"]), math.radians(light["azimuth"])
+    cot = min(math.cos(el) / max(math.sin(el), 1e-6), max_length)
+    dx, dy = -math.cos(az), math.sin(az)  # image x right, y down; away from the light
+    sy = cot * dy * depth_scale
+    if abs(sy) < 0.15:
+        sy = math.copysign(0.15, dy) if dy != 0 else -0.15
+    # x' = x + (foot - y) cot dx,  y' = foot + (foot - y) sy
+    m = np.array([[1.0, -cot * dx, cot * dx * foot], [0.0, -sy, foot * (1 + sy)]], dtype=np.float64)
+    silhouette = cv2.warpAffine(mask.astype(np.float32), m, (w, h), flags=cv2.INTER_LINEAR, borderValue=0)
+    sigma = 0.5 + 0.1 * height * float(light["softness"])
+    silhouette = cv2.GaussianBlur(silhouette, (0, 0), sigma)
+    darken = 1 - opacity * np.clip(silhouette, 0, 1)
+    a = mask[..., None]
+    return a * source + (1 - a) * source * darken[..., None]
+
+
+def main(argv: list[str] | None = None) -> dict:
+    p = common.arguments("shadow", "lbm-shadow-s8", __doc__.split("\n\n")[0])
+    p.add_argument("--threshold", type=float, default=THRESHOLD, help="luma drop that makes a shadow pixel (0..1)")
+    args = p.parse_args(argv)
+    common.resolve_paths(args, "shadow")
+    t0 = time.perf_counter()
+    scenes = common.held_out_scenes(args.renders, args.limit, ("noshadow.png", "shadow.png", "mask.png", "meta.json"))
+    if not scenes:
+        raise SystemExit(f"no finished test scenes in {args.renders}")
+
+    jobs = []
+    for s in scenes:
+        job = {"id": s.id, "task": "shadow", "model": args.model, "input": str(s.path("noshadow.png")),
+               "mask": str(s.path("mask.png")), "light": common.light_of(s.meta["light"]), "seed": args.seed,
+               "output": str(args.work / s.id / "model.png")}
+        if args.steps:
+            job["steps"] = args.steps
+        jobs.append(job)
+    results, engine_s = common.run_engine(jobs, args.work, args.device)
+
+    rows, sheet = [], []
+    for s, r in zip(scenes, results):
+        source, target = common.read_rgb(s.path("noshadow.png")), common.read_rgb(s.path("shadow.png"))
+        mask = common.read_mask(s.path("mask.png"))
+        light = s.meta["light"]
+        baseline = geometric_shadow(source, mask, light)
+        common.write_rgb(args.work / s.id / "geometric.png", baseline)
+        outputs = {"model": common.read_rgb(Path(r["output"])), "geometric": baseline, "none": source}
+        rows.append({
+            "scene": s.id,
+            "light": common.light_of(light),
+            "bins": {"softness": common.bin_of(light["softness"], common.SOFTNESS_BINS),
+                     "elevation": common.bin_of(light["elevation"], common.ELEVATION_BINS)},
+            "metrics": {m: shadow_metrics(source, o, target, mask, args.threshold) for m, o in outputs.items()},
+            "engine_ms": r["totalMs"],
+        })
+        sheet.append([source, target, outputs["model"], baseline])
+    common.contact_sheet(args.work / "sheet.png", sheet)
+
+    metrics = [k for k, _, _ in METRICS]
+    groups = {"softness": [b[0] for b in common.SOFTNESS_BINS], "elevation": [b[0] for b in common.ELEVATION_BINS]}
+    summary = common.summarise(rows, METHODS, metrics, groups)
+    total_s = time.perf_counter() - t0
+    labels = {"model": f"`{args.model}` (engine)", "geometric": "geometric projection (baseline)", "none": "no shadow (source as is)"}
+    md = "\n\n".join([
+        common.header("Shadow (issue #4): held-out renders", args, len(scenes), engine_s, total_s, results),
+        f"Shadow region: luma drop > {args.threshold} outside the subject. RMSE on 0..255 over the whole image; "
+        "ZNCC of the darkening map outside the subject.",
+        common.table(summary["all"], METHODS, labels, METRICS),
+        f"Images (source, target, model, geometric; first 16 scenes): `{common.rel(args.work / 'sheet.png')}`.",
+        "By softness of the light:",
+        common.binned_table(summary, "softness", METHODS, labels, METRICS),
+        "By elevation of the light:",
+        common.binned_table(summary, "elevation", METHODS, labels, METRICS),
+    ])
+    data = {"task": "shadow", "model": args.model, "renders": str(args.renders), "scenes": len(scenes), "threshold": args.threshold,
+            "steps": results[0]["steps"], "seed": args.seed, "device": results[0]["device"], "engine_seconds": engine_s,
+            "total_seconds": total_s, "summary": summary, "per_scene": rows}
+    common.write_report(md, data, args.out, args.json, args.quiet)
+    return data
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+"""The task-model evaluations (training/eval/): metrics on synthetic cases, one end-to-end run of
+the relight script through the app's engine on a synthetic render cache, and both scripts on two
+real held-out renders with the tiny random-weight models. The engine runs need `node` and the
+repository's node_modules; the real-render test needs .cache/renders (CI has none): each is
+skipped without what it needs."""
+import json
+import math
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from eval import common, eval_relight, eval_shadow
+
+RENDERS = common.REPO / ".cache" / "renders"
+HAS_ENGINE = shutil.which("node") is not None and (common.REPO / "node_modules" / "tsx").is_dir()
+needs_engine = pytest.mark.skipif(not HAS_ENGINE, reason="needs node and the repository's node_modules (npm install)")
+
+
+def _finite_numbers(x, where="") -> list[str]:
+    """Paths of the numbers in a JSON value that are not finite (null counts as not finite)."""
+    if x is None:
+        return [where]
+    if isinstance(x, float):
+        return [] if math.isfinite(x) else [where]
+    if isinstance(x, dict):
+        return [p for k, v in x.items() for p in _finite_numbers(v, f"{where}.{k}")]
+    if isinstance(x, list):
+        return [p for i, v in enumerate(x) for p in _finite_numbers(v, f"{where}[{i}]")]
+    return []
+
+
+def _scene_images(size=64):
+    y, x = np.mgrid[0:size, 0:size].astype(np.float32) / size
+    ground = np.stack([0.3 + 0.4 * x, 0.5 + 0.2 * y, 0.6 - 0.3 * x], axis=2)
+    mask = np.zeros((size, size), np.float32)
+    mask[20:44, 26:38] = 1
+    return ground, mask
+
+
+# --- metrics, no engine -------------------------------------------------------------------------
+
+def test_shadow_metrics_perfect_and_none():
+    ground, mask = _scene_images()
+    target = ground.copy()
+    target[46:56, 10:30] *= 0.5  # a cast shadow left of the subject's foot
+    perfect = eval_shadow.shadow_metrics(ground, target, target, mask)
+    assert perfect["iou"] == 1 and perfect["rmse"] == 0 and perfect["zncc"] == pytest.approx(1)
+    none = eval_shadow.shadow_metrics(ground, ground, target, mask)
+    assert none["iou"] == 0 and none["zncc"] == 0 and none["rmse"] > 5
+    half = ground.copy()
+    half[46:56, 10:20] *= 0.5
+    assert eval_shadow.shadow_metrics(ground, half, target, mask)["iou"] == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("azimuth,side", [(0, "left"), (180, "right"), (90, "below"), (270, "above")])
+def test_geometric_baseline_follows_the_light_convention(azimuth, side):
+    ground, mask = _scene_images()
+    out = eval_shadow.geometric_shadow(ground, mask, {"azimuth": azimuth, "elevation": 40, "softness": 0.0})
+    dark = (common.luminance(ground) - common.luminance(out)) > 0.02
+    ys, xs = np.nonzero(dark & (mask == 0))
+    assert len(xs) > 20
+    cx, cy = xs.mean(), ys.mean()
+    expect = {"left": cx < 26, "right": cx > 38, "below": cy > 44, "above": cy < 43}
+    assert expect[side], (azimuth, cx, cy)
+    assert np.array_equal(out[mask == 1], ground[mask == 1])  # the subject is untouched
+
+
+def test_relight_metrics_and_lab_transfer():
+    ground, mask = _scene_images()
+    assert eval_relight.relight_metrics(ground, ground, mask) == {"fmse": 0.0, "fpsnr": eval_relight.PSNR_CAP}
+    shifted = np.clip(ground + (mask[..., None] * 10 / 255), 0, 1)
+    assert eval_relight.relight_metrics(shifted, ground, mask)["fmse"] == pytest.approx(100, rel=1e-3)
+    subject = np.where(mask[..., None] > 0, np.float32([0.9, 0.1, 0.1]), ground)
+    moved = eval_relight.lab_transfer(subject, mask)
+    assert np.array_equal(moved[mask == 0], subject[mask == 0])
+    fg = mask == 1
+    assert abs(moved[fg].mean(0) - ground[~fg].mean(0)).max() < abs(subject[fg].mean(0) - ground[~fg].mean(0)).max()
+
+
+# --- through the engine -----------------------------------------------------------------------
+
+def _write_scene(root: Path, sid: str, split: str, subject: np.ndarray, relit: np.ndarray, mask: np.ndarray):
+    d = root / "scenes" / sid
+    d.mkdir(parents=True)
+    for name, img in (("shadow", subject), ("noshadow", subject), ("relit", relit), ("empty", relit)):
+        common.write_rgb(d / f"{name}.png", img)
+    Image.fromarray((mask * 255).astype(np.uint8)).save(d / "mask.png")
+    light = {"azimuth": 30.0, "elevation": 45.0, "softness": 0.3, "intensity": 1.0, "colour": [1.0, 0.9, 0.8]}
+    (d / "meta.json").write_text(json.dumps({"split": split, "light": light, "light2": {**light, "azimuth": 200.0}}))
+
+
+@needs_engine
+def test_relight_composite_equal_to_target_scores_zero(tmp_path):
+    ground, mask = _scene_images()
+    _write_scene(tmp_path / "renders", "000001", "test", ground, ground, mask)  # subject already lit as the target
+    _write_scene(tmp_path / "renders", "000002", "train", ground * 0.5, ground, mask)  # never evaluated
+    data = eval_relight.main(["--model", "tiny-relight", "--renders", str(tmp_path / "renders"), "--out", str(tmp_path / "r.md"),
+                              "--work", str(tmp_path / "work"), "--quiet"])
+    assert data["scenes"] == 1
+    s = data["summary"]["all"]
+    assert s["composite"]["fmse"] == 0 and s["composite"]["fpsnr"] == eval_relight.PSNR_CAP
+    assert s["model_light"]["fmse"] > 0  # random weights change the subject
+    assert (tmp_path / "work" / "000001" / "model-light.png").is_file()
+    assert not _finite_numbers(json.loads((tmp_path / "r.json").read_text())["summary"]["all"])
+
+
+def _test_scenes(n):
+    return len(common.held_out_scenes(RENDERS, n, ("shadow.png", "noshadow.png", "relit.png", "mask.png"))) >= n
+
+
+@needs_engine
+@pytest.mark.skipif(not _test_scenes(2), reason="needs two held-out scenes in .cache/renders (training/render/generate.py)")
+@pytest.mark.parametrize("script,model", [(eval_shadow, "tiny-shadow"), (eval_relight, "tiny-relight")])
+def test_scripts_on_two_held_out_renders(tmp_path, script, model):
+    script.main(["--model", model, "--limit", "2", "--out", str(tmp_path / "e.md"), "--work", str(tmp_path / "work"), "--quiet"])
+    data = json.loads((tmp_path / "e.json").read_text())
+    assert data["scenes"] == 2 and data["model"] == model
+    assert not _finite_numbers(data["summary"]["all"])
+    assert not _finite_numbers([r["metrics"] for r in data["per_scene"]])
+    assert "| method |" in (tmp_path / "e.md").read_text()
