@@ -29,7 +29,7 @@ export function fail(err: unknown, flags: OutputFlags): number {
 /** A progress bar on stderr, only on an interactive terminal and without --json / --quiet. */
 export function progressReporter(flags: OutputFlags, label: string): { onProgress: (e: ProgressEvent) => void; stop: () => void } {
   if (flags.json || flags.quiet || !process.stderr.isTTY) return { onProgress: () => {}, stop: () => {} }
-  const stages = ['load', 'read', 'encode', 'denoise', 'decode', 'transfer', 'write']
+  const stages = ['load', 'read', 'segment', 'encode', 'denoise', 'decode', 'transfer', 'write']
   const bar = new cliProgress.SingleBar(
     { format: `${label} [{bar}] {stage}`, stream: process.stderr, hideCursor: true, clearOnComplete: true },
     cliProgress.Presets.shades_classic

@@ -32,6 +32,19 @@ export const maskRefineSchema = z.strictObject({
   feather: z.number().min(0).max(500).default(0)
 })
 
+/**
+ * The subject's mask chosen automatically (shadow and relight): the default `segment` model of
+ * models/defaults.json selects the main subject of the photo (a soft mask).
+ */
+export const autoMaskSchema = z.strictObject({ auto: z.literal(true) })
+export type AutoMask = z.infer<typeof autoMaskSchema>
+/** A mask file (white or opaque = selected), or the automatic subject selection. */
+const subjectMask = z.union([z.string().min(1), autoMaskSchema])
+
+export function isAutoMask(mask: string | AutoMask | undefined): mask is AutoMask {
+  return typeof mask === 'object' && mask !== null && mask.auto === true
+}
+
 const common = {
   image: z.string().min(1),
   model: z.string().min(1).optional(),
@@ -50,7 +63,7 @@ export const removeRequestSchema = z.strictObject({
 export const shadowRequestSchema = z.strictObject({
   task: z.literal('shadow'),
   ...common,
-  mask: z.string().min(1),
+  mask: subjectMask,
   maskRefine: maskRefineSchema.optional(),
   light: lightSchema,
   /** How dark the shadow is: 1 = as the model renders it (physical), 0 = no shadow. */
@@ -60,7 +73,7 @@ export const shadowRequestSchema = z.strictObject({
 export const relightRequestSchema = z.strictObject({
   task: z.literal('relight'),
   ...common,
-  mask: z.string().min(1),
+  mask: subjectMask,
   maskRefine: maskRefineSchema.optional(),
   /** The new background the subject is pasted onto; without one the photo's own background is used. */
   background: z.string().min(1).optional(),
@@ -77,7 +90,7 @@ export type RemoveRequest = z.output<typeof removeRequestSchema>
 export type ShadowRequest = z.output<typeof shadowRequestSchema>
 export type RelightRequest = z.output<typeof relightRequestSchema>
 
-export const STAGES = ['load', 'read', 'encode', 'denoise', 'decode', 'transfer', 'write'] as const
+export const STAGES = ['load', 'read', 'segment', 'encode', 'denoise', 'decode', 'transfer', 'write'] as const
 export type Stage = (typeof STAGES)[number]
 
 export interface ProgressEvent {
@@ -104,6 +117,8 @@ export interface EditResult {
   working: { width: number; height: number }
   steps: number
   seed: number
+  /** Set when the mask was the automatic subject selection: the segment model that made it. */
+  autoMask?: { model: string }
   device: DeviceReport
   /** Milliseconds per stage; 'denoise' is the sum over steps. */
   timings: Partial<Record<Stage, number>>

@@ -126,16 +126,37 @@ export const lbmManifestSchema = z
     if (m.resolution.min > m.resolution.maxLongSide) issue('min exceeds maxLongSide', ['resolution'])
   })
 
+/**
+ * Subject selection: one network, `image` [1,3,H,W] in `pixelRange` -> `mask` [1,1,H,W], the
+ * subject's probability in [0,1]. It runs on the whole photo resized to a long side of
+ * `resolution.longSide` (sides rounded to multiples of `resolution.multiple`); the app upsamples
+ * the mask to the photo's size edge-aware (a guided filter with the photo as guide).
+ */
+export const segmentManifestSchema = z.strictObject({
+  ...common,
+  kind: z.literal('segment'),
+  pixelRange,
+  resolution: z.strictObject({
+    longSide: z.number().int().min(16).max(4096),
+    multiple: z.number().int().positive()
+  }),
+  files: z.strictObject({ segmenter: fileRef })
+}).refine((m) => m.resolution.longSide % m.resolution.multiple === 0, { message: 'longSide must be a multiple of multiple', path: ['resolution', 'longSide'] })
+
 export type VaeManifest = z.infer<typeof vaeManifestSchema>
 export type LbmManifest = z.infer<typeof lbmManifestSchema>
-export const manifestSchema = z.union([lbmManifestSchema, vaeManifestSchema])
-export type Manifest = LbmManifest | VaeManifest
+export type SegmentManifest = z.infer<typeof segmentManifestSchema>
+export const MODEL_KINDS = ['lbm', 'vae', 'segment'] as const
+export type ModelKind = (typeof MODEL_KINDS)[number]
+export const manifestSchema = z.union([lbmManifestSchema, vaeManifestSchema, segmentManifestSchema])
+export type Manifest = LbmManifest | VaeManifest | SegmentManifest
 
 /** ONNX I/O names of the bundle format (shapes are NCHW float32). */
 export const ONNX_IO = {
   encoder: { inputs: ['image'], outputs: ['latent'] },
   decoder: { inputs: ['latent'], outputs: ['image'] },
-  denoiser: { inputs: ['sample', 'timestep'], outputs: ['v'] }
+  denoiser: { inputs: ['sample', 'timestep'], outputs: ['v'] },
+  segmenter: { inputs: ['image'], outputs: ['mask'] }
 } as const
 
 /** Channels the denoiser's `sample` input must have: latent plus every conditioning map. */

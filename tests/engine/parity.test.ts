@@ -1,5 +1,6 @@
-// Trained bundles against PyTorch: each exported VAE's reference input and output
-// (tests/fixtures/parity/<id>.json, written by training/export.py) through onnxruntime-node.
+// Exported bundles against PyTorch: each VAE's and segmenter's reference input and output
+// (tests/fixtures/parity/<id>.json, written by training/export.py and, for tiny-segment,
+// training/export_tiny.py) through onnxruntime-node.
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -10,17 +11,29 @@ import { f32, maxAbsDiff, MODELS_DIR, type JsonTensor } from '../helpers/golden.
 const PARITY_DIR = path.resolve('tests/fixtures/parity')
 const ids = fs.existsSync(PARITY_DIR) ? fs.readdirSync(PARITY_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)) : []
 
-interface Parity {
-  encoder: { image: JsonTensor; latent: JsonTensor }
-  decoder: { latent: JsonTensor; image: JsonTensor }
-}
+type Parity =
+  | { kind?: undefined; encoder: { image: JsonTensor; latent: JsonTensor }; decoder: { latent: JsonTensor; image: JsonTensor } }
+  | { kind: 'segment'; segmenter: { image: JsonTensor; mask: JsonTensor } }
 
 const tensor = (t: JsonTensor) => ({ data: f32(t), dims: t.shape })
 
 describe.each(ids)('%s matches PyTorch', (id) => {
   const fixture = JSON.parse(fs.readFileSync(path.join(PARITY_DIR, `${id}.json`), 'utf8')) as Parity
 
-  it('encoder and decoder agree within 1e-3', async () => {
+  it.runIf(fixture.kind === 'segment')('the segmenter agrees within 1e-4', async () => {
+    if (fixture.kind !== 'segment') return
+    const { dir, manifest } = await readManifest(path.join(MODELS_DIR, id), 'segment')
+    const file = await verifiedFile(id, dir, manifest.files.segmenter)
+    const input = tensor(fixture.segmenter.image)
+    const session = await openSession(file, { preference: 'cpu', warmup: { image: input } })
+    const out = await session.run({ image: input })
+    expect(out.mask.dims).toEqual(fixture.segmenter.mask.shape)
+    expect(maxAbsDiff(out.mask.data, fixture.segmenter.mask.data)).toBeLessThan(1e-4)
+    await session.dispose()
+  })
+
+  it.runIf(fixture.kind === undefined)('encoder and decoder agree within 1e-3', async () => {
+    if (fixture.kind !== undefined) return
     const { dir, manifest } = await readManifest(path.join(MODELS_DIR, id), 'vae')
     for (const role of ['encoder', 'decoder'] as const) {
       const file = await verifiedFile(id, dir, manifest.files[role])
@@ -35,10 +48,10 @@ describe.each(ids)('%s matches PyTorch', (id) => {
   })
 })
 
-it('there is a parity fixture for every trained VAE bundle', () => {
-  const trained = fs
-    .readdirSync(MODELS_DIR)
-    .filter((d) => fs.existsSync(path.join(MODELS_DIR, d, 'model.json')) && !d.startsWith('tiny-'))
-    .filter((d) => JSON.parse(fs.readFileSync(path.join(MODELS_DIR, d, 'model.json'), 'utf8')).kind === 'vae')
-  for (const id of trained) expect(ids).toContain(id)
+it('there is a parity fixture for every trained VAE and every segment bundle', () => {
+  const bundles = fs.readdirSync(MODELS_DIR).filter((d) => fs.existsSync(path.join(MODELS_DIR, d, 'model.json')))
+  const kind = (d: string) => JSON.parse(fs.readFileSync(path.join(MODELS_DIR, d, 'model.json'), 'utf8')).kind
+  const needed = bundles.filter((d) => (kind(d) === 'vae' && !d.startsWith('tiny-')) || kind(d) === 'segment')
+  expect(needed).toContain('tiny-segment')
+  for (const id of needed) expect(ids).toContain(id)
 })

@@ -12,14 +12,21 @@ export function modelsCommand(): Command {
       try {
         const engine = new Engine()
         const models = await engine.models()
-        const defaults = Object.fromEntries(await Promise.all(TASKS.map(async (t) => [t, await engine.modelIdFor(t)])))
+        const defaults: Record<string, string> = Object.fromEntries(await Promise.all(TASKS.map(async (t) => [t, await engine.modelIdFor(t)])))
+        const segment = await engine.segmentModelId().catch(() => undefined)
+        if (segment) defaults.segment = segment
         if (opts.json) {
           process.stdout.write(JSON.stringify({ ok: true, modelsDir: engine.modelsDir, defaults, models }, null, 2) + '\n')
           return
         }
         for (const m of models) {
           const isDefault = m.task && defaults[m.task] === m.id ? ' (default)' : ''
-          const what = m.kind === 'vae' ? 'vae' : `${m.task}${isDefault}, vae ${m.vae}, steps ${m.steps?.join('/')}`
+          const what =
+            m.kind === 'vae'
+              ? 'vae'
+              : m.kind === 'segment'
+                ? `segment${defaults.segment === m.id ? ' (default)' : ''}`
+                : `${m.task}${isDefault}, vae ${m.vae}, steps ${m.steps?.join('/')}`
           process.stdout.write(`${m.id.padEnd(20)} ${m.error ? `BROKEN: ${m.error}` : `${what}  ${m.license}  ${m.name}`}\n`)
         }
       } catch (err) {

@@ -4,11 +4,13 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import type { EditRequest, EditResult, ProgressEvent, Task } from '../../shared/contract.ts'
-import { editRequestSchema } from '../../shared/contract.ts'
+import { editRequestSchema, isAutoMask } from '../../shared/contract.ts'
 import { checkOutput, probeImage, readImage, readMask, refineMask, writeImage, type ImageInfo, type Raster } from '../image-io/index.ts'
 import { fitRaster, shrink } from './fit.ts'
-import { loadModel, type LoadedModel } from './model.ts'
+import { loadModel, loadSegmenter, type LoadedModel, type LoadedSegmenter } from './model.ts'
 import { listModels, defaultModelId, defaultModelsDir, type ModelSummary } from './registry.ts'
+import { segmentSubject, type SubjectMask } from './segment.ts'
+import { maskBounds } from './geometry.ts'
 import type { DevicePreference, Logger } from './runtime.ts'
 import type { NoiseSource } from './sampler.ts'
 import { castShadow, compositeOnto, relight, removeObject, type TaskInput, type TaskOutput } from './tasks.ts'
@@ -41,6 +43,22 @@ export interface PreviewResult {
   timings: Timings
 }
 
+export interface SegmentOptions {
+  /** A segment model id; default: models/defaults.json's `segment`. */
+  model?: string
+  /** Shrink the photo to this long side first (the editor's view size); default: the photo's size. */
+  maxLongSide?: number
+  signal?: AbortSignal
+}
+
+/** The automatic subject mask of a photo file, with the model and device that made it. */
+export interface SegmentResult extends SubjectMask {
+  model: string
+  device: EditResult['device']
+  /** Milliseconds in all, reading the photo included. */
+  totalMs: number
+}
+
 export class EditError extends Error {
   constructor(
     readonly code: string,
@@ -55,6 +73,7 @@ export class Engine {
   readonly device: DevicePreference
   private readonly log: Logger
   private readonly loaded = new Map<string, Promise<LoadedModel>>()
+  private readonly segmenters = new Map<string, Promise<LoadedSegmenter>>()
   private readonly latents = new LruCache<Float32Array>(4)
   private readonly previews = new LruCache<Raster>(6)
 
@@ -83,6 +102,47 @@ export class Engine {
     return p
   }
 
+  /** The id of the default subject-selection model (models/defaults.json `segment`). */
+  segmentModelId(requested?: string): Promise<string> {
+    return requested ? Promise.resolve(requested) : defaultModelId(this.modelsDir, 'segment')
+  }
+
+  /** Loads a segment model once (memoised, a failed load forgotten), as model() does for task models. */
+  segmenter(id: string): Promise<LoadedSegmenter> {
+    let p = this.segmenters.get(id)
+    if (!p) {
+      p = loadSegmenter(id, { modelsDir: this.modelsDir, preference: this.device, log: this.log })
+      p.catch(() => this.segmenters.delete(id))
+      this.segmenters.set(id, p)
+    }
+    return p
+  }
+
+  /**
+   * The subject's soft mask (0..255) at the photo's size, or at `maxLongSide` when given: the
+   * editor's "Select subject", and `--mask auto`.
+   */
+  async segment(image: string, opts: SegmentOptions = {}): Promise<SegmentResult> {
+    const start = performance.now()
+    const id = await this.segmentModelId(opts.model)
+    const [{ raster }, model] = await Promise.all([readImage(image), this.segmenter(id)])
+    opts.signal?.throwIfAborted()
+    const photo = opts.maxLongSide ? await shrink(raster, opts.maxLongSide) : raster
+    const result = await segmentSubject(model, photo, opts.signal)
+    return { ...result, model: id, device: model.device, totalMs: performance.now() - start }
+  }
+
+  /** The automatic mask of a decoded photo (a request's `mask: { auto: true }`), timed as the 'segment' stage. */
+  private async autoMask(photo: Raster, ctx: PassContext): Promise<{ mask: Uint8Array; model: string }> {
+    const id = await this.segmentModelId()
+    const model = await timed(ctx, 'load', () => this.segmenter(id))
+    const { mask } = await timed(ctx, 'segment', () => segmentSubject(model, photo, ctx.signal))
+    if (!maskBounds(mask, photo.width, photo.height)) {
+      throw new EditError('NO_SUBJECT', `the automatic subject selection (model '${id}') found no subject in this photo; give a mask instead`)
+    }
+    return { mask, model: id }
+  }
+
   private async prepare(request: EditRequest, ctx: PassContext) {
     const modelId = await this.modelIdFor(request.task, request.model)
     const model = await timed(ctx, 'load', () => this.model(modelId))
@@ -96,15 +156,26 @@ export class Engine {
     return { model, steps }
   }
 
-  private async readInputs(request: EditRequest, prefetched?: RunOptions['prefetched']) {
-    const { info, raster } = await (prefetched ?? readImage(request.image))
-    let mask = await readMask(request.mask, raster.width, raster.height)
-    if (request.maskRefine) mask = await refineMask(mask, raster.width, raster.height, request.maskRefine)
+  private async readInputs(request: EditRequest, ctx: PassContext, prefetched?: RunOptions['prefetched']) {
+    const { info, raster } = await timed(ctx, 'read', () => prefetched ?? readImage(request.image))
+    let autoModel: string | undefined
+    let mask: Uint8Array
+    if (isAutoMask(request.mask)) {
+      const auto = await this.autoMask(raster, ctx)
+      mask = auto.mask
+      autoModel = auto.model
+    } else {
+      const file = request.mask
+      mask = await timed(ctx, 'read', () => readMask(file, raster.width, raster.height))
+    }
+    const refine = request.maskRefine
+    if (refine) mask = await timed(ctx, 'read', () => refineMask(mask, raster.width, raster.height, refine))
     let background: Raster | undefined
     if (request.task === 'relight' && request.background) {
-      background = await fitRaster((await readImage(request.background)).raster, raster)
+      const file = request.background
+      background = await timed(ctx, 'read', async () => fitRaster((await readImage(file)).raster, raster))
     }
-    return { info, raster, mask, background }
+    return { info, raster, mask, background, autoModel }
   }
 
   private execute(request: EditRequest, input: TaskInput, ctx: PassContext, background?: Raster): Promise<TaskOutput> {
@@ -129,7 +200,7 @@ export class Engine {
     // The output path is checked before any work is done for it.
     await checkOutput(out.path, { format: out.format, overwrite: out.overwrite, sourcePath: request.image })
     // Inputs first: a bad file is reported before any time goes into loading a model.
-    const { info, raster, mask, background } = await timed(ctx, 'read', () => this.readInputs(request, opts.prefetched))
+    const { info, raster, mask, background, autoModel } = await this.readInputs(request, ctx, opts.prefetched)
     const { model, steps } = await this.prepare(request, ctx)
     const cacheKey = request.task === 'relight' && request.background ? undefined : await fileKey(request.image)
     const input: TaskInput = { model, image: raster, mask, steps, seed: request.seed, cacheKey, cache: this.latents, noise: opts.noise }
@@ -148,6 +219,7 @@ export class Engine {
       working,
       steps,
       seed: request.seed,
+      ...(autoModel ? { autoMask: { model: autoModel } } : {}),
       device: model.device,
       timings: ctx.timings,
       totalMs: performance.now() - start
@@ -170,9 +242,11 @@ export class Engine {
     })
     const { width, height } = photo
     const refine = request.maskRefine
-    const maskKey = `${photoKey}|${await fileKey(request.mask)}|${refine?.grow},${refine?.feather}`
+    const auto = isAutoMask(request.mask) ? `auto:${await this.segmentModelId()}` : undefined
+    const maskFile = isAutoMask(request.mask) ? undefined : request.mask
+    const maskKey = `${photoKey}|${auto ?? (await fileKey(maskFile!))}|${refine?.grow},${refine?.feather}`
     const mask = await this.previewCached(maskKey, ctx, async () => {
-      const m = await readMask(request.mask, width, height)
+      const m = maskFile ? await readMask(maskFile, width, height) : (await this.autoMask(photo, ctx)).mask
       if (!refine) return maskRaster(m, width, height)
       // Grow and feather are given in pixels of the photo: scale them to the preview.
       const scale = width / (await probeImage(request.image)).width
@@ -201,8 +275,9 @@ export class Engine {
   }
 
   async dispose(): Promise<void> {
-    const models = await Promise.allSettled(this.loaded.values())
+    const models = await Promise.allSettled([...this.loaded.values(), ...this.segmenters.values()])
     this.loaded.clear()
+    this.segmenters.clear()
     await Promise.all(models.map((m) => (m.status === 'fulfilled' ? m.value.dispose() : undefined)))
   }
 }

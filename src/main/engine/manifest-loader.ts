@@ -7,8 +7,10 @@ import path from 'node:path'
 import type { z } from 'zod'
 import {
   lbmManifestSchema,
+  segmentManifestSchema,
   vaeManifestSchema,
   type LbmManifest,
+  type SegmentManifest,
   type VaeManifest,
   TASKS
 } from '../../shared/model-manifest.ts'
@@ -52,7 +54,8 @@ async function readJson(id: string, file: string): Promise<unknown> {
 /** Reads `<dir>/model.json` and validates it as the given kind. */
 export async function readManifest(dir: string, kind: 'lbm'): Promise<BundleOnDisk<LbmManifest>>
 export async function readManifest(dir: string, kind: 'vae'): Promise<BundleOnDisk<VaeManifest>>
-export async function readManifest(dir: string, kind: 'lbm' | 'vae'): Promise<BundleOnDisk<LbmManifest | VaeManifest>> {
+export async function readManifest(dir: string, kind: 'segment'): Promise<BundleOnDisk<SegmentManifest>>
+export async function readManifest(dir: string, kind: 'lbm' | 'vae' | 'segment'): Promise<BundleOnDisk<LbmManifest | VaeManifest | SegmentManifest>> {
   const id = path.basename(dir)
   const json = await readJson(id, path.join(dir, 'model.json'))
   const raw = json as { kind?: unknown; task?: unknown }
@@ -60,7 +63,7 @@ export async function readManifest(dir: string, kind: 'lbm' | 'vae'): Promise<Bu
   if (kind === 'lbm' && typeof raw.task === 'string' && !(TASKS as readonly string[]).includes(raw.task)) {
     throw new ModelError(id, `unknown task '${raw.task}' (known: ${TASKS.join(', ')})`)
   }
-  const schema = kind === 'lbm' ? lbmManifestSchema : vaeManifestSchema
+  const schema = kind === 'lbm' ? lbmManifestSchema : kind === 'vae' ? vaeManifestSchema : segmentManifestSchema
   const parsed = schema.safeParse(json)
   if (!parsed.success) throw new ModelError(id, `invalid model.json: ${describeIssues(parsed.error)}`)
   if (parsed.data.id !== id) throw new ModelError(id, `model.json says id '${parsed.data.id}' but the folder is '${id}'`)

@@ -1,6 +1,6 @@
 // A loaded model: its manifests, and the encoder, decoder and denoiser sessions, each checked
 // against the manifest (input/output names and channel counts) before it is used.
-import type { LbmManifest, VaeManifest } from '../../shared/model-manifest.ts'
+import type { LbmManifest, SegmentManifest, VaeManifest } from '../../shared/model-manifest.ts'
 import { denoiserInputChannels, ONNX_IO } from '../../shared/model-manifest.ts'
 import { ModelError, readManifest, verifiedFile } from './manifest-loader.ts'
 import { openSession, type DeviceInfo, type DevicePreference, type Feeds, type Logger, type ModelSession } from './runtime.ts'
@@ -19,6 +19,8 @@ export interface LoadedModel {
 }
 
 type Role = keyof typeof ONNX_IO
+/** The networks of a task model (its VAE's and its denoiser). */
+type TaskRole = Exclude<Role, 'segmenter'>
 
 /** Checks a session's names, and its channel dimension where the graph fixes one. */
 function checkIo(id: string, role: Role, s: Pick<ModelSession, 'inputs' | 'outputs'>, channels: Record<string, number>): void {
@@ -58,7 +60,7 @@ function pattern(dims: number[]): { data: Float32Array; dims: number[] } {
   return { data, dims }
 }
 
-function warmups(m: LbmManifest): Record<Role, Feeds> {
+function warmups(m: LbmManifest): Record<TaskRole, Feeds> {
   const side = m.resolution.multiple * Math.max(1, Math.ceil(32 / m.resolution.multiple))
   const lat = side / m.vae.downsample
   return {
@@ -93,13 +95,13 @@ export async function loadModel(id: string, opts: LoadOptions): Promise<LoadedMo
   }
   const warm = warmups(manifest)
   const C = manifest.vae.latentChannels
-  const channels: Record<Role, Record<string, number>> = {
+  const channels: Record<TaskRole, Record<string, number>> = {
     encoder: { image: 3, latent: C },
     decoder: { latent: C, image: 3 },
     denoiser: { sample: denoiserInputChannels(manifest), v: C }
   }
   const sessions: ModelSession[] = []
-  const open = async (role: Role, ownerId: string) => {
+  const open = async (role: TaskRole, ownerId: string) => {
     try {
       const s = await openSession(files[role], {
         preference: opts.preference,
@@ -130,4 +132,34 @@ export async function loadModel(id: string, opts: LoadOptions): Promise<LoadedMo
       await Promise.all(sessions.map((s) => s.dispose()))
     }
   }
+}
+
+/** A loaded subject-selection model: its manifest and its one session. */
+export interface LoadedSegmenter {
+  manifest: SegmentManifest
+  segmenter: ModelSession
+  device: DeviceInfo
+  loadMs: number
+  dispose(): Promise<void>
+}
+
+/** Loads a `segment` bundle, verifying its checksum and I/O (`image` 3 channels -> `mask` 1 channel). */
+export async function loadSegmenter(id: string, opts: LoadOptions): Promise<LoadedSegmenter> {
+  const start = performance.now()
+  const { dir, manifest } = await readManifest(path.join(opts.modelsDir, id), 'segment')
+  const file = await verifiedFile(id, dir, manifest.files.segmenter)
+  const side = manifest.resolution.multiple * Math.max(1, Math.ceil(32 / manifest.resolution.multiple))
+  let segmenter: ModelSession
+  try {
+    segmenter = await openSession(file, {
+      preference: opts.preference,
+      warmup: { image: pattern([1, 3, side, side]) },
+      log: opts.log,
+      check: (io) => checkIo(id, 'segmenter', io, { image: 3, mask: 1 })
+    })
+  } catch (err) {
+    if (err instanceof ModelError) throw err
+    throw new ModelError(id, `segmenter cannot be opened: ${(err as Error).message}`)
+  }
+  return { manifest, segmenter, device: segmenter.device, loadMs: performance.now() - start, dispose: () => segmenter.dispose() }
 }

@@ -3,16 +3,23 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
-import { TASKS, type Task } from '../../shared/model-manifest.ts'
+import { TASKS, type ModelKind, type Task } from '../../shared/model-manifest.ts'
 import { readManifest } from './manifest-loader.ts'
 
 export function defaultModelsDir(): string {
   return fileURLToPath(new URL('../../../models', import.meta.url))
 }
 
-const defaultsSchema = z.strictObject(Object.fromEntries(TASKS.map((t) => [t, z.string().min(1)])) as Record<Task, z.ZodString>)
+/** Each task's default model, and the subject selection's (optional: a models folder without one still serves the tasks). */
+const defaultsSchema = z.strictObject({
+  ...(Object.fromEntries(TASKS.map((t) => [t, z.string().min(1)])) as Record<Task, z.ZodString>),
+  segment: z.string().min(1).optional()
+})
 
-export async function defaultModelId(modelsDir: string, task: Task): Promise<string> {
+/** What defaults.json names a model for: each task, and `segment` (automatic subject selection). */
+export type DefaultFor = Task | 'segment'
+
+export async function defaultModelId(modelsDir: string, task: DefaultFor): Promise<string> {
   const file = path.join(modelsDir, 'defaults.json')
   let json: unknown
   try {
@@ -21,13 +28,15 @@ export async function defaultModelId(modelsDir: string, task: Task): Promise<str
     throw new Error(`cannot read the default models (${file}): ${(err as Error).message}`)
   }
   const parsed = defaultsSchema.safeParse(json)
-  if (!parsed.success) throw new Error(`${file} must name a model for each of ${TASKS.join(', ')}`)
-  return parsed.data[task]
+  if (!parsed.success) throw new Error(`${file} must name a model for each of ${TASKS.join(', ')} (and may name one for segment)`)
+  const id = parsed.data[task]
+  if (id === undefined) throw new Error(`${file} names no segment model: automatic subject selection needs one (e.g. "segment": "tiny-segment")`)
+  return id
 }
 
 export interface ModelSummary {
   id: string
-  kind: 'lbm' | 'vae'
+  kind: ModelKind
   task?: Task
   name: string
   version: string
@@ -55,6 +64,9 @@ export async function listModels(modelsDir: string): Promise<ModelSummary[]> {
       if (kind === 'vae') {
         const { manifest: m } = await readManifest(dir, 'vae')
         out.push({ id: m.id, kind: 'vae', name: m.name, version: m.version, license: m.license })
+      } else if (kind === 'segment') {
+        const { manifest: m } = await readManifest(dir, 'segment')
+        out.push({ id: m.id, kind: 'segment', name: m.name, version: m.version, license: m.license })
       } else {
         const { manifest: m } = await readManifest(dir, 'lbm')
         out.push({
@@ -63,7 +75,7 @@ export async function listModels(modelsDir: string): Promise<ModelSummary[]> {
         })
       }
     } catch (err) {
-      out.push({ id: e.name, kind: kind === 'vae' ? 'vae' : 'lbm', name: e.name, version: '?', license: '?', error: (err as Error).message })
+      out.push({ id: e.name, kind: kind === 'vae' || kind === 'segment' ? kind : 'lbm', name: e.name, version: '?', license: '?', error: (err as Error).message })
     }
   }
   return out

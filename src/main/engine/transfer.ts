@@ -176,3 +176,55 @@ function apply(v: number, a: number, b: number, k: number, max: number): number 
   e = e < 0 ? 0 : e > 1 ? 1 : e
   return ((v + (e - v) * k) * max + 0.5) | 0
 }
+
+/** Luminance (Rec. 601) in [0,1] of a CHW RGB plane set in [0,1]. */
+export function lumaCHW(chw: Float32Array, plane: number): Float32Array {
+  const out = new Float32Array(plane)
+  for (let i = 0; i < plane; i++) out[i] = 0.299 * chw[i] + 0.587 * chw[plane + i] + 0.114 * chw[2 * plane + i]
+  return out
+}
+
+export interface GuidedUpsampleOptions {
+  /** Box radius at the small size, in pixels. */
+  radius: number
+  /** Regularisation: larger = closer to a plain (smooth) bilinear upsampling. */
+  eps: number
+}
+
+/**
+ * Edge-aware upsampling of a small map (a subject probability in [0,1], sw x sh) to the size of
+ * `guide` with the fast guided filter: `map ~= a * luma + b` is fitted on the small grid against
+ * `smallLuma` (the guide's luminance at sw x sh), a and b are interpolated bilinearly and applied
+ * to the full-size guide's own luminance, so the map's edges follow the photo's. Answers 0..255.
+ */
+export function guidedUpsample(guide: Raster, smallLuma: Float32Array, map: Float32Array, sw: number, sh: number, opts: GuidedUpsampleOptions): Uint8Array {
+  const { a, b } = guidedCoefficients(smallLuma, map, sw, sh, opts.radius, opts.eps)
+  const { width: W, height: H, channels: C } = guide
+  const src = guide.data
+  const inv = 1 / maxValue(guide)
+  const grey = C < 3
+  const out = new Uint8Array(W * H)
+  const xs = axisTaps(sw, W)
+  const ys = axisTaps(sh, H)
+  const rowA = new Float32Array(sw)
+  const rowB = new Float32Array(sw)
+  for (let y = 0; y < H; y++) {
+    const r0 = ys.i0[y] * sw
+    const r1 = ys.i1[y] * sw
+    const wy = ys.w[y]
+    for (let x = 0; x < sw; x++) {
+      rowA[x] = a[r0 + x] + (a[r1 + x] - a[r0 + x]) * wy
+      rowB[x] = b[r0 + x] + (b[r1 + x] - b[r0 + x]) * wy
+    }
+    for (let x = 0; x < W; x++) {
+      const x0 = xs.i0[x]
+      const x1 = xs.i1[x]
+      const wx = xs.w[x]
+      const o = (y * W + x) * C
+      const luma = grey ? src[o] * inv : (0.299 * src[o] + 0.587 * src[o + 1] + 0.114 * src[o + 2]) * inv
+      const q = (rowA[x0] + (rowA[x1] - rowA[x0]) * wx) * luma + rowB[x0] + (rowB[x1] - rowB[x0]) * wx
+      out[y * W + x] = q <= 0 ? 0 : q >= 1 ? 255 : (q * 255 + 0.5) | 0
+    }
+  }
+  return out
+}
