@@ -83,9 +83,13 @@ export async function removeObject(input: TaskInput, ctx: PassContext): Promise<
   const { width: w, height: h } = workingSize(rect.width, rect.height, model.manifest.resolution, input.maxLongSide)
   const crop = cropRaster(image, rect)
   // Dilate and feather in one pass: twice the box mean of the binary mask, clipped to 1.
-  const binary = cropPlane(input.mask, image.width, rect).map((v) => (v > 127 ? 1 : 0))
-  const spread = boxMean(Float32Array.from(binary), rect.width, rect.height, feather)
-  const alpha = Uint8Array.from(spread, (v) => Math.min(255, Math.round(510 * v)))
+  // Plain loops: TypedArray.from with a mapping function took seconds on a 12 MP photo's crop.
+  const cropped = cropPlane(input.mask, image.width, rect)
+  const binary = new Float32Array(cropped.length)
+  for (let i = 0; i < cropped.length; i++) binary[i] = cropped[i] > 127 ? 1 : 0
+  const spread = boxMean(binary, rect.width, rect.height, feather)
+  const alpha = new Uint8Array(spread.length)
+  for (let i = 0; i < spread.length; i++) alpha[i] = Math.min(255, Math.round(510 * spread[i]))
 
   const { net } = await workingPixels(model, crop, w, h)
   const hole = await workingMask(alpha, rect.width, rect.height, w, h)
