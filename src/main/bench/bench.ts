@@ -1,6 +1,7 @@
 // The benchmark behind `npm run bench` / `lbm bench`: per-stage times of the main job (a cast
-// shadow) at several sizes, live-preview latency with the source latent cached, model load time,
-// peak resident memory, and each network's work (GFLOPs, when the bundle states it) and speed.
+// shadow) at several sizes, an object removal on a 12 MP photo, live-preview latency with the
+// source latent cached, model load time, peak resident memory, and each network's work (GFLOPs,
+// when the bundle states it) and speed.
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -29,6 +30,18 @@ export interface BenchRow {
   totalMs: number
 }
 
+/** One full removal (`lbm remove`) of a 12 MP photo with the default remove model. */
+export interface RemoveBench {
+  model: string
+  width: number
+  height: number
+  /** Share of the photo the mask selects. */
+  cover: number
+  working: { width: number; height: number }
+  stages: Partial<Record<Stage, number>>
+  totalMs: number
+}
+
 export interface BenchReport {
   model: string
   device: EditResult['device']
@@ -36,6 +49,7 @@ export interface BenchReport {
   loadMs: number
   rows: BenchRow[]
   preview: { size: number; coldMs: number; warmMs: number[] }
+  remove: RemoveBench
   networks: NetworkTiming[]
   peakRssMb: number
 }
@@ -47,14 +61,24 @@ const SIZES: { label: string; long: number }[] = [
   { label: '24 MP', long: 6000 }
 ]
 
-async function makeInputs(dir: string, long: number) {
+async function makeInputs(dir: string, long: number, h = Math.round((long * 2) / 3)) {
   const w = long
-  const h = Math.round((long * 2) / 3)
-  const image = path.join(dir, `photo-${long}.jpg`)
-  const mask = path.join(dir, `mask-${long}.png`)
+  const image = path.join(dir, `photo-${w}x${h}.jpg`)
+  const mask = path.join(dir, `mask-${w}x${h}.png`)
   await sharp(samplePath('still-life.jpg')).resize(w, h, { fit: 'fill' }).jpeg({ quality: 92 }).toFile(image)
   await sharp(samplePath('still-life-subject-mask.png')).resize(w, h, { fit: 'fill' }).png().toFile(mask)
   return { image, mask, w, h }
+}
+
+/** Removal of the still life's subject (about 9% of the photo) from the photo at 12 MP. */
+async function benchRemove(engine: Engine, dir: string): Promise<RemoveBench> {
+  const warm = await makeInputs(dir, 512)
+  await engine.run({ task: 'remove', image: warm.image, mask: warm.mask, output: { path: path.join(dir, 'warm-remove.jpg') } })
+  const { image, mask, w, h } = await makeInputs(dir, 4240, 2832)
+  const { data } = await sharp(mask).greyscale().raw().toBuffer({ resolveWithObject: true })
+  const cover = data.reduce((n, v) => n + (v > 127 ? 1 : 0), 0) / data.length
+  const r = await engine.run({ task: 'remove', image, mask, output: { path: path.join(dir, 'out-remove.jpg') } })
+  return { model: r.model, width: w, height: h, cover, working: r.working, stages: r.timings, totalMs: r.totalMs }
 }
 
 export async function runBench(opts: { device?: 'auto' | 'cpu' | 'gpu'; sizes?: number[]; onRow?: (r: BenchRow) => void } = {}): Promise<BenchReport> {
@@ -89,6 +113,7 @@ export async function runBench(opts: { device?: 'auto' | 'cpu' | 'gpu'; sizes?: 
       await engine.preview({ task: 'shadow', image, mask, light: { ...light, azimuth: az }, output: { path: 'unused' } }, previewSize)
       warmMs.push(performance.now() - t)
     }
+    const remove = await benchRemove(engine, dir)
     const networks = await timeNetworks(model)
     return {
       model: modelId,
@@ -97,6 +122,7 @@ export async function runBench(opts: { device?: 'auto' | 'cpu' | 'gpu'; sizes?: 
       loadMs: model.loadMs,
       rows,
       preview: { size: previewSize, coldMs, warmMs },
+      remove,
       networks,
       peakRssMb: process.resourceUsage().maxRSS / 1024
     }
@@ -142,6 +168,14 @@ export function benchMarkdown(r: BenchReport): string {
     lines.push(`| ${row.label} | ${row.working.width}x${row.working.height} | ${work(by('encoder'))} | ${work(by('denoiser'))} | ${work(by('decoder'))} |`)
   }
   lines.push('', 'Each network alone on a square image:', '', networksMarkdown(r.networks))
+  const rm = r.remove
+  const named = ['read', 'encode', 'denoise', 'decode', 'transfer', 'write'] as const
+  const other = rm.totalMs - named.reduce((sum, k) => sum + (rm.stages[k] ?? 0), 0) // load, crop, mask feathering
+  lines.push(
+    '',
+    `Object removal at 12 MP (${rm.width}x${rm.height}, mask ${(100 * rm.cover).toFixed(1)}% of the photo), model \`${rm.model}\`, network at ${rm.working.width}x${rm.working.height}: ` +
+      `${(rm.totalMs / 1000).toFixed(2)} s (ms: ${named.map((k) => `${k} ${ms(rm.stages[k])}`).join(', ')}, other ${ms(other)}).`
+  )
   lines.push('', `Live preview at ${r.preview.size} px (light moved, source latent cached): median ${ms(median(r.preview.warmMs))} ms over ${r.preview.warmMs.length} moves; first preview (read + encode) ${ms(r.preview.coldMs)} ms.`)
   return lines.join('\n')
 }
