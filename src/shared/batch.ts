@@ -31,7 +31,11 @@ export const batchOutputSchema = outputSchema.omit({ path: true }).extend({
   skipExisting: z.boolean().default(false)
 })
 
-export const batchRequestSchema = z.strictObject({
+/** The tasks whose mask is the subject, which automatic selection can give (removal needs the object's mask). */
+export const AUTO_MASK_TASKS = ['shadow', 'relight'] as const satisfies readonly Task[]
+
+export const batchRequestSchema = z
+  .strictObject({
   edit: batchEditSchema,
   /** Folders, files and globs. */
   inputs: z.array(z.string().min(1)).min(1),
@@ -41,6 +45,8 @@ export const batchRequestSchema = z.strictObject({
   masks: z.string().min(1).optional(),
   /** One mask for every photo. */
   mask: z.string().min(1).optional(),
+  /** Each photo's subject selected automatically (shadow, relight), instead of mask files. */
+  autoMask: z.boolean().default(false),
   /**
    * Photos edited at once. Each holds its decoded photo and the engine's full-size buffers: about
    * 400 MB more per job at 24 MP (peak 760 MB with 1 job, 1.16 GB with 2), so 4 keeps under 2 GB.
@@ -49,6 +55,15 @@ export const batchRequestSchema = z.strictObject({
   /** Where to write the JSON report (default: batch-report.json in the output folder). */
   report: z.string().min(1).optional()
 })
+  .superRefine((r, ctx) => {
+    if (!r.autoMask) return
+    if (!(AUTO_MASK_TASKS as readonly string[]).includes(r.edit.task)) {
+      ctx.addIssue({ code: 'custom', path: ['autoMask'], message: `automatic masks select the subject, for ${AUTO_MASK_TASKS.join(' and ')}; ${r.edit.task} needs mask files` })
+    }
+    if (r.mask !== undefined || r.masks !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['autoMask'], message: 'automatic masks and mask files exclude each other: give one or the other' })
+    }
+  })
 
 export type BatchRequestInput = z.input<typeof batchRequestSchema>
 export type BatchRequest = z.output<typeof batchRequestSchema>
@@ -58,6 +73,7 @@ export type FileStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped' |
 export interface BatchFile {
   input: string
   output: string
+  /** The mask file, or "auto" when the subject is selected automatically. */
   mask?: string
   status: FileStatus
   /** Why it failed or was skipped: an error code (NOT_AN_IMAGE, TRUNCATED, NO_MASK, EXISTS...). */
@@ -104,6 +120,8 @@ export interface BatchSummary {
   modelMs: number
   /** The engine time summed per stage (read, encode, denoise, decode, transfer, write): where the time went. */
   stageMs: Partial<Record<Stage, number>>
+  /** Set when the masks were selected automatically: the segment model that made them. */
+  autoMask?: { model: string }
   report?: string
 }
 

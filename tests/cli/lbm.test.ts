@@ -52,6 +52,22 @@ describe('lbm', () => {
     expect(b.stdout).toBe('')
   })
 
+  it('--mask auto selects the subject for shadow and relight; removal refuses it', async () => {
+    const out = path.join(dir, 'auto-shadow.png')
+    const r = await lbm('shadow', photo, '--mask', 'auto', '--azimuth', '30', '--elevation', '45', '-o', out, '--json', '--device', 'cpu')
+    expect(r.code).toBe(0)
+    const json = JSON.parse(r.stdout)
+    expect(json).toMatchObject({ ok: true, task: 'shadow', autoMask: { model: 'tiny-segment' }, width: 1024, height: 768 })
+    expect(json.timings.segment).toBeGreaterThan(0)
+    const relit = await lbm('relight', photo, '--mask', 'auto', '--light', '200,30', '-o', 'auto-relit.png', '--device', 'cpu')
+    expect(relit.code).toBe(0)
+    expect(relit.stdout).toMatch(/auto-relit\.png .*mask auto \(tiny-segment\)/)
+    const remove = await lbm('remove', photo, '--mask', 'auto', '-o', 'auto-removed.png')
+    expect(remove.code).toBe(2)
+    expect(remove.stderr.trim().split('\n')).toHaveLength(1)
+    expect(remove.stderr).toMatch(/remove needs a mask file/)
+  })
+
   it('usage errors exit 2 with a one-line reason', async () => {
     const bad = await lbm('shadow', photo, '--mask', subject, '--azimuth', '30', '--elevation', '120', '-o', 'x.jpg')
     expect(bad.code).toBe(2)
@@ -75,7 +91,8 @@ describe('lbm', () => {
     const r = await lbm('models', '--json')
     expect(r.code).toBe(0)
     const json = JSON.parse(r.stdout)
-    expect(json.defaults).toEqual({ remove: 'tiny-remove', shadow: 'tiny-shadow', relight: 'tiny-relight' })
+    expect(json.defaults).toEqual({ remove: 'tiny-remove', shadow: 'tiny-shadow', relight: 'tiny-relight', segment: 'tiny-segment' })
+    expect(json.models.find((m: { id: string }) => m.id === 'tiny-segment')).toMatchObject({ kind: 'segment' })
     expect(json.models.map((m: { id: string }) => m.id)).toContain('tiny-vae')
   })
 

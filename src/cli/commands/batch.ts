@@ -10,7 +10,7 @@ import { Engine } from '../../main/engine/engine.ts'
 import { BatchError, runBatch } from '../../main/batch/index.ts'
 import { addEditOptions, commonRequest, number, type CommonFlags } from '../options.ts'
 import { fail, log, UsageError, type OutputFlags } from '../report.ts'
-import { TASK_OPTIONS } from './edit.ts'
+import { AUTO, TASK_OPTIONS } from './edit.ts'
 
 interface BatchFlags extends CommonFlags {
   output: string
@@ -44,7 +44,8 @@ function buildRequest(task: Task, inputs: string[], f: BatchFlags, opts: Record<
     recursive: Boolean(f.recursive),
     output: { ...outputSettings, dir: f.output, name: f.name, skipExisting: Boolean(f.skipExisting) },
     masks: f.masks,
-    mask: f.mask,
+    mask: f.mask === AUTO ? undefined : f.mask,
+    autoMask: f.mask === AUTO ? true : undefined,
     jobs: number(f.jobs, '--jobs'),
     report: f.report
   }
@@ -78,6 +79,7 @@ function printSummary(s: BatchSummary): void {
     `Edited ${s.succeeded} of ${s.total} photos in ${seconds(s.wallMs)} (${s.photosPerMinute.toFixed(1)} photos/min); ${s.failed} failed, ${s.skipped} skipped${s.notRun ? `, ${s.notRun} not run` : ''}.`,
     `Model time ${seconds(s.modelMs)}, engine time ${seconds(s.engineMs)}, wall ${seconds(s.wallMs)}.`
   ]
+  if (s.autoMask) lines.push(`Masks: automatic (${s.autoMask.model}).`)
   if (s.failures.length) lines.push('Failed:', ...s.failures.map((f) => `  ${f.input}  ${f.code}: ${f.message}`))
   if (s.report) lines.push(`Report: ${s.report}`)
   process.stdout.write(lines.join('\n') + '\n')
@@ -121,7 +123,7 @@ function taskCommand(task: Task): Command {
     .argument('<inputs...>', 'folders, photos and globs (quote globs)')
     .requiredOption('-o, --output <folder>', 'output folder; the input tree is mirrored below it, and it is never scanned as input')
     .option('--masks <folder>', 'masks matched to photos by file stem (masks/a.png for a.jpg, or the mirrored masks/sub/a.png)')
-    .option('--mask <mask>', 'one mask for every photo')
+    .option('--mask <mask|auto>', task === 'remove' ? 'one mask for every photo' : 'one mask for every photo; auto selects each photo\'s subject automatically')
     .option('-r, --recursive', 'include subfolders')
     .option('--skip-existing', 'leave photos whose output exists (resume a cancelled batch)')
     .option('--name <template>', 'output file name: {stem}, {ext} (of the output format), {task}', '{stem}{ext}')

@@ -48,13 +48,21 @@ async function runEdit(task: Task, image: string, flags: CommonFlags, specific: 
     if (flags.json) process.stdout.write(JSON.stringify({ ok: true, ...result }) + '\n')
     else if (!flags.quiet) {
       const on = `${result.device.kind} (${result.device.provider})`
-      process.stdout.write(`${result.output}  ${result.width}x${result.height}  ${result.model}, ${result.steps} step(s) on ${on}, ${Math.round(result.totalMs)} ms\n`)
+      const auto = result.autoMask ? `, mask auto (${result.autoMask.model})` : ''
+      process.stdout.write(`${result.output}  ${result.width}x${result.height}  ${result.model}, ${result.steps} step(s) on ${on}${auto}, ${Math.round(result.totalMs)} ms\n`)
     }
   } finally {
     progress.stop()
     process.off('SIGINT', onSigint)
     await engine.dispose()
   }
+}
+
+/** `--mask auto`: the subject selected automatically (shadow, relight); anything else is a mask file (`./auto` for a file named auto). */
+export const AUTO = 'auto'
+
+function subjectMask(value: unknown): string | { auto: true } {
+  return value === AUTO ? { auto: true } : (value as string)
 }
 
 function action(task: Task, specific: (opts: Record<string, unknown>) => Record<string, unknown>) {
@@ -96,21 +104,26 @@ export function editCommands(): Command[] {
     .description('erase the masked object (and its shadow); pixels outside the mask stay bit-identical')
     .argument('<image>', 'photo to edit')
     .requiredOption('--mask <mask>', 'mask image: white (or opaque) marks the object to remove')
-    .action(action('remove', (o) => ({ mask: o.mask })))
+    .action(
+      action('remove', (o) => {
+        if (o.mask === AUTO) throw new UsageError('remove needs a mask file: --mask auto selects the subject (for shadow and relight), not the object to erase (use ./auto for a file named auto)')
+        return { mask: o.mask }
+      })
+    )
 
   const shadow = TASK_OPTIONS.shadow
     .add(addCommonOptions(new Command('shadow')))
     .description('cast the subject\'s shadow from a light you place')
     .argument('<image>', 'photo to edit')
-    .requiredOption('--mask <mask>', 'subject mask: white (or opaque) marks the subject')
-    .action(action('shadow', (o) => ({ mask: o.mask, ...TASK_OPTIONS.shadow.specific(o) })))
+    .requiredOption('--mask <mask|auto>', 'subject mask: white (or opaque) marks the subject; auto selects the subject automatically')
+    .action(action('shadow', (o) => ({ mask: subjectMask(o.mask), ...TASK_OPTIONS.shadow.specific(o) })))
 
   const relight = TASK_OPTIONS.relight
     .add(addCommonOptions(new Command('relight')))
     .description('relight the subject to match a (new) background or the lights you place')
     .argument('<image>', 'photo (or cut-out) holding the subject')
-    .requiredOption('--mask <mask>', 'subject mask: white (or opaque) marks the subject')
-    .action(action('relight', (o) => ({ mask: o.mask, ...TASK_OPTIONS.relight.specific(o) })))
+    .requiredOption('--mask <mask|auto>', 'subject mask: white (or opaque) marks the subject; auto selects the subject automatically')
+    .action(action('relight', (o) => ({ mask: subjectMask(o.mask), ...TASK_OPTIONS.relight.specific(o) })))
 
   return [remove, shadow, relight]
 }

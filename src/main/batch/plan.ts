@@ -56,10 +56,10 @@ export async function planFiles(inputs: InputFile[], req: BatchRequest): Promise
     const name = outputName(req.output.name, input.rel, req.output.format, req.edit.task)
     const output = path.join(outDir, path.dirname(input.rel), name)
     const mask = req.mask ? path.resolve(req.mask) : findMask?.(input.rel)
-    const file: BatchFile = { input: input.path, output, mask, status: 'pending' }
+    const file: BatchFile = { input: input.path, output, mask: req.autoMask ? 'auto' : mask, status: 'pending' }
     if (seen.has(output)) {
       Object.assign(file, { status: 'failed', code: 'DUPLICATE_OUTPUT', message: `another photo already writes "${output}"; use {ext} in --name or another format` })
-    } else if (!mask) {
+    } else if (!mask && !req.autoMask) {
       Object.assign(file, { status: 'failed', code: 'NO_MASK', message: `no mask named "${path.parse(input.rel).name}.*" in "${req.masks}"` })
     } else if (req.output.skipExisting && (await exists(output))) {
       Object.assign(file, { status: 'skipped', code: 'EXISTS', message: 'the output already exists' })

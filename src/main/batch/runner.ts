@@ -39,7 +39,11 @@ export function parseBatchRequest(input: unknown): BatchRequest {
 
 /** Every task needs a mask; a missing one-for-all mask or masks folder is a settings error, not N failures. */
 async function checkMasks(req: BatchRequest): Promise<void> {
-  if (!req.mask && !req.masks) throw new BatchError('NO_MASK', 'give a masks folder (matched to photos by file stem) or one mask for all photos')
+  if (req.autoMask) return
+  if (!req.mask && !req.masks) {
+    const auto = req.edit.task === 'remove' ? '' : ', or automatic masks (--mask auto)'
+    throw new BatchError('NO_MASK', `give a masks folder (matched to photos by file stem) or one mask for all photos${auto}`)
+  }
   const kind = async (p: string) => (await fs.stat(p).catch(() => undefined))?.isDirectory()
   if (req.mask && (await kind(req.mask)) !== false) throw new BatchError('NOT_FOUND', `the mask "${req.mask}" is not a file`)
   if (req.masks && (await kind(req.masks)) !== true) throw new BatchError('NOT_FOUND', `the masks folder "${req.masks}" is not a folder`)
@@ -47,7 +51,7 @@ async function checkMasks(req: BatchRequest): Promise<void> {
 
 function perFileRequest(req: BatchRequest, file: BatchFile) {
   const { dir: _dir, name: _name, skipExisting: _skip, ...output } = req.output
-  return { ...req.edit, image: file.input, mask: file.mask, output: { ...output, path: file.output } }
+  return { ...req.edit, image: file.input, mask: req.autoMask ? { auto: true } : file.mask, output: { ...output, path: file.output } }
 }
 
 type Read = ReturnType<typeof readImage>
@@ -83,6 +87,7 @@ export async function runBatch(engine: BatchEngine, input: unknown, opts: BatchR
   let stopped: { code: string; message: string } | undefined
   let engineMs = 0
   let modelMs = 0
+  let autoMask: BatchSummary['autoMask']
   const stageMs: BatchSummary['stageMs'] = {}
   // `jobs` photos in the networks at once. A photo gives its slot up when it starts writing (the
   // engine checks the signal for the last time just before), so the next photo's networks run while
@@ -115,6 +120,7 @@ export async function runBatch(engine: BatchEngine, input: unknown, opts: BatchR
       })
       const t = result.timings
       Object.assign(file, { status: 'done', output: result.output, ms: result.totalMs, modelMs: (t.encode ?? 0) + (t.denoise ?? 0) + (t.decode ?? 0), width: result.width, height: result.height })
+      if (result.autoMask) autoMask ??= result.autoMask
       engineMs += result.totalMs
       modelMs += file.modelMs ?? 0
       for (const [stage, ms] of Object.entries(t) as [keyof typeof t, number][]) stageMs[stage] = (stageMs[stage] ?? 0) + ms
@@ -165,6 +171,7 @@ export async function runBatch(engine: BatchEngine, input: unknown, opts: BatchR
     engineMs,
     modelMs,
     stageMs,
+    ...(req.autoMask ? { autoMask: autoMask ?? { model: 'none: no photo was edited' } } : {}),
     report: reportPath
   }
   await writeReport(reportPath, { version: 1, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), settings: req, summary, files })
