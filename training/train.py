@@ -1,5 +1,5 @@
-"""Trains a network from a config: `kind: vae` (the shared autoencoder) or `kind: lbm` (a task
-model on a trained VAE, lbm/train_lbm.py).
+"""Trains a network from a config: `kind: vae` (the shared autoencoder), `kind: lbm` (a task
+model on a trained VAE, lbm/train_lbm.py) or `kind: segment` (subject selection, lbm/train_segment.py).
 
     /usr/bin/python3 training/train.py --config training/configs/vae.json [--max-minutes M] [--resume]
 
@@ -23,6 +23,7 @@ from lbm.loop import RunControl  # noqa: E402
 from lbm.losses import pixel_loss, psnr  # noqa: E402
 from lbm.models import Decoder, Encoder, VaeConfig, param_count  # noqa: E402
 from lbm.train_lbm import train_lbm  # noqa: E402
+from lbm.train_segment import train_segment  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -112,15 +113,21 @@ def main() -> None:
     ap.add_argument("--max-minutes", type=float, help="stop (with a checkpoint) after this long")
     ap.add_argument("--stop-at-step", type=int, help="stop (with a checkpoint) at this step; the schedule is unchanged")
     ap.add_argument("--runs", type=Path, default=ROOT / ".cache" / "runs")
+    ap.add_argument("--device", default="cpu", help="cpu, or cuda on a GPU machine (kinds lbm and segment)")
+    ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args()
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
+    device = torch.device(args.device)
+    torch.backends.cudnn.benchmark = device.type == "cuda"  # fixed batch shapes: let cuDNN pick its kernels
     cfg = json.loads(args.config.read_text())
     if cfg["kind"] == "vae":
         train_vae(cfg, args.runs / cfg["name"], args.resume, args.max_minutes, args.stop_at_step)
     elif cfg["kind"] == "lbm":
-        train_lbm(cfg, ROOT, args.runs / cfg["name"], args.resume, args.max_minutes, args.stop_at_step)
+        train_lbm(cfg, ROOT, args.runs / cfg["name"], args.resume, args.max_minutes, args.stop_at_step, device)
+    elif cfg["kind"] == "segment":
+        train_segment(cfg, ROOT, args.runs / cfg["name"], args.resume, args.max_minutes, args.stop_at_step, device)
     else:
-        raise SystemExit(f"unknown kind {cfg['kind']!r} (known: vae, lbm)")
+        raise SystemExit(f"unknown kind {cfg['kind']!r} (known: vae, lbm, segment)")
 
 
 if __name__ == "__main__":

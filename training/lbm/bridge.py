@@ -43,8 +43,9 @@ def bridge_loss(unet, decoder, z_src: torch.Tensor, z_tgt: torch.Tensor, cond: t
                 target_pixels: torch.Tensor, cfg: BridgeConfig, gen: torch.Generator) -> tuple[torch.Tensor, dict]:
     """One batch of the LBM objective. Latents are normalised; `target_pixels` in [-1, 1]."""
     n = z_src.shape[0]
-    sigma = draw_sigma(n, cfg, gen)
-    eps = torch.randn(z_src.shape, generator=gen)
+    # Drawn on the CPU generator (resumable), then moved to the training device.
+    sigma = draw_sigma(n, cfg, gen).to(z_src.device)
+    eps = torch.randn(z_src.shape, generator=gen).to(z_src.device)
     z_sigma = interpolant(z_src, z_tgt, sigma, cfg.bridge_noise_sigma, eps)
     x = z_sigma if cond is None else torch.cat([z_sigma, cond], dim=1)
     v = unet(x, 1000.0 * sigma)

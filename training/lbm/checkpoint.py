@@ -28,7 +28,8 @@ def save(path: Path, *, model_args: dict, config: dict, step: int, best: float |
 
 
 def load(path: Path) -> dict[str, Any]:
-    return torch.load(path, map_location="cpu")
+    # Not weights-only: checkpoints hold configs and random states (PyTorch 2.6+ defaults to True).
+    return torch.load(path, map_location="cpu", weights_only=False)
 
 
 def restore(state: dict[str, Any], modules: dict[str, torch.nn.Module], optimizer: torch.optim.Optimizer | None,
@@ -52,5 +53,6 @@ def load_vae(path: Path):
     a = state["model_args"]
     cfg = VaeConfig(latent_channels=a["latent_channels"], widths=tuple(a["widths"]), blocks=a["blocks"], groups=a["groups"])
     enc, dec = Encoder(cfg), Decoder(cfg)
-    restore(state, {"encoder": enc, "decoder": dec}, None, None)
+    enc.load_state_dict(state["weights"]["encoder"])
+    dec.load_state_dict(state["weights"]["decoder"])
     return enc, dec, state

@@ -17,6 +17,20 @@ class RunControl:
     max_minutes: float | None = None
     stop_at: int | None = None
     started: float = field(default_factory=time.time)
+    _warm: float | None = None
+
+    def fit_schedule(self, step: int, warm_up: int = 20, measure: int = 100) -> None:
+        """`schedule: "time"` (a GPU run under a fixed time budget): measure the step rate once
+        after a warm-up, then fix `max_steps` so the cosine decay ends with the budget."""
+        if self.cfg.get("schedule") != "time" or self.max_minutes is None:
+            return
+        if step == warm_up:
+            self._warm = time.time()
+        elif step == warm_up + measure and self._warm is not None:
+            rate = measure / (time.time() - self._warm)
+            left = self.max_minutes * 60 - (time.time() - self.started)
+            self.cfg["max_steps"] = step + int(rate * left * 0.97)
+            print(f"schedule: {rate:.1f} steps/s, max_steps set to {self.cfg['max_steps']}", flush=True)
 
     def lr(self, step: int) -> float:
         t = min(1.0, step / self.cfg["max_steps"])

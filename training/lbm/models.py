@@ -135,7 +135,7 @@ class UNet(nn.Module):
         super().__init__()
         self.cfg = cfg
         ws, g, th = cfg.widths, cfg.groups, cfg.time_hidden
-        self.time = TimestepEmbedding(cfg.time_dim, th)
+        self.time = TimestepEmbedding(cfg.time_dim, th) if th else None  # none: a plain UNet (SegNet)
         self.conv_in = nn.Conv2d(cfg.in_channels, ws[0], 3, padding=1)
         self.down_blocks = nn.ModuleList()
         self.downs = nn.ModuleList()
@@ -162,8 +162,8 @@ class UNet(nn.Module):
         self.norm_out = nn.GroupNorm(g, cin)
         self.conv_out = nn.Conv2d(cin, cfg.latent_channels, 3, padding=1)
 
-    def forward(self, sample: torch.Tensor, timestep: torch.Tensor) -> torch.Tensor:
-        temb = self.time(timestep)
+    def forward(self, sample: torch.Tensor, timestep: torch.Tensor | None = None) -> torch.Tensor:
+        temb = self.time(timestep) if self.time is not None else None
         h = self.conv_in(sample)
         skips = [h]
         for i, level in enumerate(self.down_blocks):
@@ -185,3 +185,33 @@ class UNet(nn.Module):
 
 def param_count(module: nn.Module) -> int:
     return sum(p.numel() for p in module.parameters())
+
+
+@dataclass(frozen=True)
+class SegConfig:
+    """Subject segmentation network: pixels in, subject probability out, at the working size."""
+    unshuffle: int = 4                       # space-to-depth factor of the input (and of the output)
+    widths: tuple[int, ...] = (32, 64, 128)  # UNet levels below the unshuffled input
+    blocks: int = 1
+    groups: int = 8
+
+
+class SegNet(nn.Module):
+    """`image` [1, 3, H, W] in [-1, 1] -> `mask` [1, 1, H, W] in [0, 1] (H, W multiples of
+    `unshuffle`). Pixel-unshuffle keeps the full-resolution work tiny (as the VAE does); the
+    plain UNet body (no timestep) sees 1/4 to 1/16 of the image; pixel-shuffle gives back a mask
+    at full working resolution, whose edges the app then refines against the photo."""
+
+    def __init__(self, cfg: SegConfig):
+        super().__init__()
+        self.cfg = cfg
+        f = cfg.unshuffle
+        self.body = UNet(UNetConfig(latent_channels=f * f, cond_channels=3 * f * f - f * f, widths=cfg.widths,
+                                    blocks=cfg.blocks, groups=cfg.groups, time_dim=8, time_hidden=0))
+
+    def logits(self, image: torch.Tensor) -> torch.Tensor:
+        f = self.cfg.unshuffle
+        return F.pixel_shuffle(self.body(F.pixel_unshuffle(image, f)), f)
+
+    def forward(self, image: torch.Tensor) -> torch.Tensor:
+        return torch.sigmoid(self.logits(image))

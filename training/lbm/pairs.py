@@ -4,7 +4,7 @@
 |---|---|---|---|
 | shadow | noshadow.png | shadow.png | subject mask, grey light map of light 1 |
 | remove | shadow.png with the loosely masked object filled with uniform noise | empty.png | the loose mask |
-| relight | shadow.png | relit.png | subject mask, RGB light map of light 2, the background (empty.png) |
+| relight | the subject of shadow.png (light 1) pasted on relit.png (light 2) | relit.png | subject mask, RGB light map of light 2 |
 
 Scenes are held in memory (they are small); a horizontal flip mirrors the light too (azimuth a
 becomes 180 - a), so the light convention stays true on flipped pairs."""
@@ -92,6 +92,8 @@ class PairSampler:
                 m = loosen(m[None], int(torch.randint(2, 9, (1,), generator=gen)))[0]
                 noise = torch.rand(a.shape, generator=gen) * 2 - 1
                 a = torch.where(m > 0.5, noise, a)
+            if self.task == "relight":  # the composite: only the subject keeps its old light
+                a = m * a + (1 - m) * b
             src.append(a), tgt.append(b), bg.append(c), masks.append(m), lights.append(light)
         return {"source": torch.stack(src), "target": torch.stack(tgt), "background": torch.stack(bg),
                 "mask": torch.stack(masks), "lights": lights}

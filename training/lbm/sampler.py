@@ -32,9 +32,9 @@ def sample(
     z = z_src
     for i in range(steps):
         x = z if cond is None else torch.cat([z, cond], dim=1)
-        v = net(x, torch.tensor([1000.0 * sig[i]], dtype=torch.float32))
+        v = net(x, torch.full((1,), 1000.0 * sig[i], dtype=torch.float32, device=z.device))
         z = z + (sig[i + 1] - sig[i]) * v
         if i < steps - 1:
-            eps = noise[i] if noise is not None else torch.randn(z.shape, generator=generator, dtype=z.dtype)
+            eps = noise[i] if noise is not None else torch.randn(z.shape, generator=generator, dtype=z.dtype).to(z.device)
             z = z + bridge_noise_sigma * float(np.sqrt(sig[i + 1] * (1 - sig[i + 1]))) * eps
     return z

@@ -14,6 +14,7 @@ from .light import LightMapSpec, light_map_tensor
 from .loop import RunControl
 from .losses import psnr
 from .models import UNet, UNetConfig, param_count
+from .packed import Pack
 from .pairs import PairSampler, load_scenes
 from .sampler import sample
 
@@ -35,34 +36,62 @@ def conditioning(spec: LbmSpec, batch: dict, encode, size: tuple[int, int]) -> t
             mode = {"bilinear": dict(mode="bilinear", align_corners=False), "area": dict(mode="area"), "nearest": dict(mode="nearest")}[c.resize]
             maps.append(F.interpolate(batch["mask"], size=(h, w), **mode))
         elif c.kind == "lightMap":
-            maps.append(torch.cat([light_map_tensor(spec.light_map, c.channels, [l] if l else [], w, h) for l in batch["lights"]]))
+            maps.append(torch.cat([light_map_tensor(spec.light_map, c.channels, [l] if l else [], w, h)
+                                   for l in batch["lights"]]).to(batch["mask"].device))
         else:
             maps.append(encode(batch["background"]))
     return torch.cat(maps, dim=1) if maps else None
 
 
-def train_lbm(cfg: dict, root: Path, run: Path, resume: bool, max_minutes: float | None, stop_at: int | None) -> None:
+class RenderPairs:
+    """Pairs straight from the render cache, on the CPU (lbm/pairs.py): small runs and tests."""
+
+    def __init__(self, cfg: dict, root: Path):
+        cache = root / cfg["data"]["renders"]
+        self.train = PairSampler(load_scenes(cache, cfg["task"], "train", cfg["data"].get("limit")), cfg["task"])
+        val_scenes = load_scenes(cache, cfg["task"], "test", cfg["data"].get("limit")) or self.train.scenes
+        self.val = PairSampler(val_scenes, cfg["task"]).batch(min(8, len(val_scenes)), torch.Generator().manual_seed(1))
+        self.summary = f"{len(self.train.scenes)} train scenes, {len(val_scenes)} validation"
+
+    def batch(self, n: int, gen: torch.Generator) -> dict:
+        return self.train.batch(n, gen)
+
+
+class PackedPairs:
+    """Pairs cut on the training device from a pack (training/pack.py, lbm/packed.py)."""
+
+    def __init__(self, cfg: dict, root: Path, device: torch.device):
+        self.pack = Pack(root / cfg["data"]["pack"], device, cfg["data"].get("crop", 224), cfg["seed"])
+        self.task = cfg["task"]
+        self.val = self.pack.batch(self.task, 32, "val")
+        self.summary = self.pack.summary()
+
+    def batch(self, n: int, gen: torch.Generator) -> dict:
+        return self.pack.batch(self.task, n)  # the pack draws from its own seeded generators
+
+
+def train_lbm(cfg: dict, root: Path, run: Path, resume: bool, max_minutes: float | None, stop_at: int | None,
+              device: torch.device = torch.device("cpu")) -> None:
     torch.manual_seed(cfg["seed"])
     enc, dec, _ = checkpoint.load_vae(root / cfg["vae"]["checkpoint"])
+    enc, dec = enc.to(device), dec.to(device)
     for p in list(enc.parameters()) + list(dec.parameters()):
         p.requires_grad_(False)
     enc.eval(), dec.eval()
-    cache = root / cfg["data"]["renders"]
-    train_set = PairSampler(load_scenes(cache, cfg["task"], "train", cfg["data"].get("limit")), cfg["task"])
-    val_scenes = load_scenes(cache, cfg["task"], "test", cfg["data"].get("limit")) or train_set.scenes
+    data = PackedPairs(cfg, root, device) if cfg["data"].get("pack") else RenderPairs(cfg, root)
+    val = data.val
     gen = torch.Generator().manual_seed(cfg["seed"])
-    val = PairSampler(val_scenes, cfg["task"]).batch(min(8, len(val_scenes)), torch.Generator().manual_seed(1))
     latent_channels = enc.conv_out.out_channels
     if cfg["vae"].get("scale") is None:
         # Unit-variance latents, as SDXL's 0.13025 does for its VAE: measured once, then fixed in the config.
         with torch.no_grad():
-            cfg["vae"]["scale"] = float(1.0 / enc(train_set.batch(32, torch.Generator().manual_seed(2))["target"]).std())
+            cfg["vae"]["scale"] = float(1.0 / enc(data.batch(32, torch.Generator().manual_seed(2))["target"]).std())
     vae = VaeRef(id=cfg["vae"]["id"], latent_channels=latent_channels, scale=cfg["vae"]["scale"], shift=cfg["vae"].get("shift", 0.0))
     spec = spec_from(cfg, vae)
     ucfg = UNetConfig(latent_channels=latent_channels, cond_channels=spec.cond_channels, **{k: tuple(v) if k == "widths" else v for k, v in cfg["unet"].items()})
-    unet = UNet(ucfg)
+    unet = UNet(ucfg).to(device)
     bcfg = BridgeConfig(scale=vae.scale, shift=vae.shift, **{k: tuple(v) if k == "sigma_law" else v for k, v in cfg["bridge"].items()})
-    print(f"{spec.task}: UNet {param_count(unet):,} params, {len(train_set.scenes)} train scenes, {len(val_scenes)} validation, latent scale {vae.scale:.4f}")
+    print(f"{spec.task}: UNet {param_count(unet):,} params on {device}, {data.summary}, latent scale {vae.scale:.4f}", flush=True)
     opt = torch.optim.AdamW(unet.parameters(), lr=cfg["lr"], weight_decay=0.0)
     step, best = 0, None
     if resume and (run / "last.pt").exists():
@@ -86,7 +115,7 @@ def train_lbm(cfg: dict, root: Path, run: Path, resume: bool, max_minutes: float
     ctl = RunControl(cfg, max_minutes, stop_at)
     while step < cfg["max_steps"]:
         ctl.set_lr(opt, step)
-        b = train_set.batch(cfg["batch"], gen)
+        b = data.batch(cfg["batch"], gen)
         with torch.no_grad():
             z_src, z_tgt = encode(b["source"]), encode(b["target"])
             cond = conditioning(spec, b, encode, z_src.shape[-2:])
@@ -95,6 +124,7 @@ def train_lbm(cfg: dict, root: Path, run: Path, resume: bool, max_minutes: float
         loss.backward()
         opt.step()
         step += 1
+        ctl.fit_schedule(step)
         stopping = ctl.should_stop(step)
         best = ctl.checkpoint(step, stopping, best, validate, save,
                               lambda score: f"loss {loss.item():.4f} (latent {parts['latent']:.4f}, pixel {parts['pixel']:.4f}) val 1-step PSNR {score:.2f} dB")

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Trains the four task networks side by side on one GPU machine (the `device` tool), from the pack
+# that training/pack.py wrote to .cache/pack (carried along), each for MINUTES of training:
+#
+#     MINUTES=7.5 bash training/gpu/run.sh      # on the GPU machine; $OUT comes back
+#
+# Back in $OUT: <run>.pt (the best checkpoint without its optimiser state, for training/export.py)
+# and <task>.log for each network. A run that fails leaves its log; the others go on.
+set -u
+export PYTHONUNBUFFERED=1
+MINUTES=${MINUTES:-7.5}
+OUT=${OUT:-.cache/gpu-out}
+RUNS=${RUNS:-/tmp/runs}
+mkdir -p "$OUT" "$RUNS"
+nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
+python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.cuda.is_available())'
+for task in shadow remove relight segment; do
+  python3 training/train.py --config "training/configs/$task.json" --device cuda --threads 3 \
+    --max-minutes "$MINUTES" --runs "$RUNS" > "$OUT/$task.log" 2>&1 &
+done
+wait
+python3 training/gpu/slim.py "$RUNS" "$OUT"
+tail -n 3 "$OUT"/*.log

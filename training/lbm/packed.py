@@ -1,0 +1,223 @@
+"""Training batches built on the training device (a GPU when there is one) from a pack of
+training/pack.py: every image sits on the device as uint8 once, and each batch is cut, flipped,
+jittered and composited there, so that a fast GPU is not left waiting on Python and PIL.
+
+Pairs per task (the render frames are those of lbm/pairs.py):
+
+| task | from | source | target | conditioning |
+|---|---|---|---|---|
+| shadow | renders | noshadow | shadow | subject mask, grey light map of light 1 |
+| remove | renders (half) | shadow, loose mask filled with noise | empty | the loose mask |
+| remove | photos (half) | photo, object-shaped mask filled with noise | photo | the mask |
+| relight | renders | subject of `shadow` (light 1) pasted on `relit` (light 2) | relit | subject mask, RGB light map of light 2 (left empty 40% of the time: the background decides) |
+| segment | renders (half) | a frame | subject mask | - |
+| segment | photos + cut-outs (half) | a cut-out pasted on a photo, with a soft cast shadow | its alpha | - |
+
+Every pair gets the same random crop, horizontal flip (which mirrors the light) and colour gain on
+source and target. Validation: every tenth train-split scene is held out of training (the test split
+is never packed; it is the evaluation set)."""
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image
+
+from .light import Light
+from .pairs import loosen, mirrored
+
+FRAMES = ("shadow", "noshadow", "empty", "relit")
+SHADOW, NOSHADOW, EMPTY, RELIT = range(4)
+
+
+def _light(m: dict) -> Light:
+    return Light(m["azimuth"], m["elevation"], m["softness"], m["intensity"], tuple(m["colour"]))
+
+
+def _u8(path: Path, mode: str) -> torch.Tensor:
+    a = np.asarray(Image.open(path).convert(mode), dtype=np.uint8)
+    return torch.from_numpy(a.copy()).permute(2, 0, 1) if a.ndim == 3 else torch.from_numpy(a.copy())[None]
+
+
+class Pack:
+    def __init__(self, root: Path, device: torch.device, crop: int = 224, seed: int = 0):
+        self.device, self.crop = device, crop
+        self.gen = torch.Generator().manual_seed(seed)                    # index and scalar draws
+        self.noise = torch.Generator(device=device).manual_seed(seed + 1)  # bulk noise, on the device
+        scenes = {"train": [], "val": []}
+        for meta_path in sorted((root / "renders").glob("*/meta.json")):
+            meta = json.loads(meta_path.read_text())
+            if meta["split"] != "train":
+                continue
+            scenes["val" if meta["scene_id"] % 10 == 0 else "train"].append(meta_path.parent)
+        self.renders = {k: self._load_renders(v) for k, v in scenes.items()}
+        self.photos = [t.to(device) for t in (_u8(p, "RGB") for p in sorted((root / "photos").glob("*.webp")))
+                       if min(t.shape[1:]) >= crop]
+        bank = np.load(root / "masks.npz")
+        bits = np.unpackbits(bank["bits"], axis=-1)[..., : int(bank["side"])]
+        self.masks = torch.from_numpy(bits).to(device)[:, None]  # M,1,S,S uint8 in {0,1}
+        self.cutouts = [_u8(p, "RGBA").to(device) for p in sorted((root / "cutouts").glob("*.webp"))]
+
+    def _load_renders(self, dirs: list[Path]) -> dict:
+        frames = torch.stack([torch.stack([_u8(d / f"{f}.webp", "RGB") for f in FRAMES]) for d in dirs]) if dirs else None
+        masks = torch.stack([_u8(d / "mask.png", "L") for d in dirs]) if dirs else None
+        metas = [json.loads((d / "meta.json").read_text()) for d in dirs]
+        return {"frames": frames.to(self.device) if dirs else None, "masks": masks.to(self.device) if dirs else None,
+                "lights": [(_light(m["light"]), _light(m["light2"])) for m in metas], "count": len(dirs)}
+
+    def summary(self) -> str:
+        return (f"{self.renders['train']['count']} train / {self.renders['val']['count']} validation scenes, "
+                f"{len(self.photos)} photos, {len(self.masks)} masks, {len(self.cutouts)} cut-outs")
+
+    # ---- random draws ---------------------------------------------------------------------------
+    def _ints(self, high: int, n: int) -> torch.Tensor:
+        return torch.randint(high, (n,), generator=self.gen)
+
+    def _uniform(self, n: int, lo: float = 0.0, hi: float = 1.0) -> torch.Tensor:
+        return lo + (hi - lo) * torch.rand(n, generator=self.gen)
+
+    def _window(self, h: int, w: int) -> tuple[int, int]:
+        return int(self._ints(h - self.crop + 1, 1)), int(self._ints(w - self.crop + 1, 1))
+
+    # ---- shared augmentation --------------------------------------------------------------------
+    def _augment(self, images: list[torch.Tensor], flips: torch.Tensor, jitter: float = 0.08) -> list[torch.Tensor]:
+        """uint8 N,C,H,W tensors -> float in [-1, 1], each sample flipped and colour-scaled alike in all."""
+        n = images[0].shape[0]
+        gain = (1 + jitter * (2 * torch.rand(n, 3, 1, 1, generator=self.gen) - 1)).to(self.device)
+        f = flips.to(self.device).view(-1, 1, 1, 1)
+        out = []
+        for x in images:
+            x = x.float() / 255
+            x = torch.where(f, x.flip(-1), x)
+            if x.shape[1] == 3:
+                x = (x * gain).clamp(0, 1) * 2 - 1
+            out.append(x)
+        return out
+
+    def _render_crops(self, split: str, idx: torch.Tensor, frames: tuple[int, ...]) -> tuple[list[torch.Tensor], torch.Tensor]:
+        r = self.renders[split]
+        outs = [[] for _ in frames]
+        masks = []
+        size = r["frames"].shape[-1]
+        for i in idx.tolist():
+            y, x = self._window(size, size) if split == "train" else ((size - self.crop) // 2,) * 2
+            for k, f in enumerate(frames):
+                outs[k].append(r["frames"][i, f, :, y:y + self.crop, x:x + self.crop])
+            masks.append(r["masks"][i, :, y:y + self.crop, x:x + self.crop])
+        return [torch.stack(o) for o in outs], torch.stack(masks)
+
+    def _photo_crops(self, n: int) -> torch.Tensor:
+        out = []
+        for i in self._ints(len(self.photos), n).tolist():
+            p = self.photos[i]
+            y, x = self._window(p.shape[1], p.shape[2])
+            out.append(p[:, y:y + self.crop, x:x + self.crop])
+        return torch.stack(out)
+
+    def _bank_masks(self, n: int) -> torch.Tensor:
+        m = self.masks[self._ints(len(self.masks), n).to(self.device)]
+        if bool(torch.rand(1, generator=self.gen) < 0.5):
+            m = m.transpose(-1, -2)
+        side = m.shape[-1]
+        y, x = self._window(side, side)
+        return m[..., y:y + self.crop, x:x + self.crop]
+
+    def _noise_fill(self, img: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        noise = torch.rand(img.shape, generator=self.noise, device=self.device) * 2 - 1
+        return torch.where(mask > 0.5, noise, img)
+
+    # ---- batches per task -----------------------------------------------------------------------
+    def batch(self, task: str, n: int, split: str = "train") -> dict:
+        return getattr(self, f"_{task}")(n, split)
+
+    def _draw(self, split: str, n: int) -> tuple[torch.Tensor, torch.Tensor]:
+        count = self.renders[split]["count"]
+        idx = self._ints(count, n) if split == "train" else torch.arange(min(n, count))
+        flips = torch.rand(len(idx), generator=self.gen) < 0.5 if split == "train" else torch.zeros(len(idx), dtype=torch.bool)
+        return idx, flips
+
+    def _lights(self, split: str, idx: torch.Tensor, flips: torch.Tensor, which: int) -> list[Light]:
+        ls = [self.renders[split]["lights"][i][which] for i in idx.tolist()]
+        return [mirrored(l) if f else l for l, f in zip(ls, flips.tolist())]
+
+    def _shadow(self, n: int, split: str) -> dict:
+        idx, flips = self._draw(split, n)
+        (src, tgt), mask = self._render_crops(split, idx, (NOSHADOW, SHADOW))
+        src, tgt, mask = self._augment([src, tgt, mask], flips)
+        return {"source": src, "target": tgt, "mask": mask, "lights": self._lights(split, idx, flips, 0)}
+
+    def _relight(self, n: int, split: str) -> dict:
+        idx, flips = self._draw(split, n)
+        (lit1, lit2), mask = self._render_crops(split, idx, (SHADOW, RELIT))
+        lit1, lit2, mask = self._augment([lit1, lit2, mask], flips)
+        lights = self._lights(split, idx, flips, 1)
+        if split == "train":
+            keep = (torch.rand(len(lights), generator=self.gen) < 0.6).tolist()
+            lights = [l if k else None for l, k in zip(lights, keep)]
+        source = mask * lit1 + (1 - mask) * lit2
+        return {"source": source, "target": lit2, "mask": mask, "lights": lights}
+
+    def _remove(self, n: int, split: str) -> dict:
+        n_render = n // 2 if split == "train" else n
+        idx, flips = self._draw(split, n_render)
+        (src, tgt), mask = self._render_crops(split, idx, (SHADOW, EMPTY))
+        src, tgt, mask = self._augment([src, tgt, mask], flips)
+        pixels = int(self._ints(7, 1)) + 2 if split == "train" else 5
+        mask = loosen(mask, pixels)
+        if split == "train" and n - n_render > 0:
+            k = n - n_render
+            photo, = self._augment([self._photo_crops(k)], torch.rand(k, generator=self.gen) < 0.5)
+            src = torch.cat([src, photo])
+            tgt = torch.cat([tgt, photo])
+            mask = torch.cat([mask, self._bank_masks(k).float()])
+        return {"source": self._noise_fill(src, mask), "target": tgt, "mask": mask, "lights": [None] * len(src)}
+
+    def _segment(self, n: int, split: str) -> dict:
+        n_render = n // 2 if split == "train" else n
+        idx, flips = self._draw(split, n_render)
+        frame = int(self._ints(3, 1)) if split == "train" else 0
+        (img,), mask = self._render_crops(split, idx, ((SHADOW, NOSHADOW, RELIT)[frame],))
+        img, mask = self._augment([img, mask], flips, jitter=0.15)
+        if split == "train" and n - n_render > 0:
+            comp, alpha = self._composites(n - n_render)
+            img, mask = torch.cat([img, comp]), torch.cat([mask, alpha])
+        if split == "train":  # sensor noise and soft focus, as real shots have
+            sigma = (torch.rand(len(img), 1, 1, 1, generator=self.gen) * 0.04).to(self.device)
+            img = (img + sigma * torch.randn(img.shape, generator=self.noise, device=self.device)).clamp(-1, 1)
+        return {"image": img, "mask": (mask > 0.5).float()}
+
+    def _composites(self, n: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """Cut-outs on photo crops: random scale (5 to 50% cover), place, colour, soft cast shadow."""
+        bg, = self._augment([self._photo_crops(n)], torch.rand(n, generator=self.gen) < 0.5, jitter=0.15)
+        out, alphas = [], []
+        c = self.crop
+        for k, i in enumerate(self._ints(len(self.cutouts), n).tolist()):
+            cut = self.cutouts[i].float() / 255
+            h, w = cut.shape[1:]
+            cover = float(self._uniform(1, 0.05, 0.5))
+            s = math.sqrt(cover * c * c / max(1.0, float((cut[3] > 0.5).sum())))
+            s = min(s, c / h, c / w)
+            nh, nw = max(8, int(h * s)), max(8, int(w * s))
+            cut = F.interpolate(cut[None], size=(nh, nw), mode="bilinear", align_corners=False)[0]
+            if bool(torch.rand(1, generator=self.gen) < 0.5):
+                cut = cut.flip(-1)
+            y, x = int(self._ints(c - nh + 1, 1)), int(self._ints(c - nw + 1, 1))
+            alpha = torch.zeros(1, c, c, device=self.device)
+            alpha[:, y:y + nh, x:x + nw] = cut[3:]
+            rgb = torch.zeros(3, c, c, device=self.device)
+            gain = (1 + 0.2 * (2 * torch.rand(3, 1, 1, generator=self.gen) - 1)).to(self.device)
+            rgb[:, y:y + nh, x:x + nw] = (cut[:3] * gain).clamp(0, 1) * 2 - 1
+            b = bg[k]
+            if bool(torch.rand(1, generator=self.gen) < 0.6):  # a shadow on the ground, offset and blurred
+                dy, dx = int(self._ints(nh // 3 + 1, 1)), int(self._ints(nw // 2 + 1, 1)) - nw // 4
+                shade = torch.roll(alpha, shifts=(dy, dx), dims=(1, 2))
+                r = int(self._ints(6, 1)) * 2 + 1
+                shade = F.avg_pool2d(shade[None], r, stride=1, padding=r // 2)[0]
+                b = (b + 1) * (1 - float(self._uniform(1, 0.2, 0.6)) * shade) - 1
+            out.append(alpha * rgb + (1 - alpha) * b)
+            alphas.append(alpha)
+        return torch.stack(out), torch.stack(alphas)

@@ -1,0 +1,71 @@
+"""The training loop of the subject segmentation network (`kind: segment` configs, issue #10):
+SegNet (lbm/models.py) on renders and cut-out composites cut on the device by lbm/packed.py, with
+binary cross-entropy plus a soft Dice loss (Dice keeps small subjects from being ignored).
+Validation: mean IoU on the held-out validation scenes."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+from . import checkpoint
+from .loop import RunControl
+from .models import SegConfig, SegNet, param_count
+from .packed import Pack
+
+
+def dice_loss(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    p = torch.sigmoid(logits)
+    inter = (p * target).sum(dim=(1, 2, 3))
+    return (1 - (2 * inter + 1) / (p.sum(dim=(1, 2, 3)) + target.sum(dim=(1, 2, 3)) + 1)).mean()
+
+
+def mean_iou(prob: torch.Tensor, target: torch.Tensor) -> float:
+    pred, truth = prob > 0.5, target > 0.5
+    inter = (pred & truth).sum(dim=(1, 2, 3)).float()
+    union = (pred | truth).sum(dim=(1, 2, 3)).float().clamp(min=1)
+    return (inter / union).mean().item()
+
+
+def train_segment(cfg: dict, root: Path, run: Path, resume: bool, max_minutes: float | None, stop_at: int | None,
+                  device: torch.device = torch.device("cpu")) -> None:
+    torch.manual_seed(cfg["seed"])
+    pack = Pack(root / cfg["data"]["pack"], device, cfg["data"].get("crop", 224), cfg["seed"])
+    scfg = SegConfig(**{k: tuple(v) if k == "widths" else v for k, v in cfg["model"].items()})
+    net = SegNet(scfg).to(device)
+    print(f"segment: SegNet {param_count(net):,} params on {device}, {pack.summary()}", flush=True)
+    val = pack.batch("segment", 64, "val")
+    opt = torch.optim.AdamW(net.parameters(), lr=cfg["lr"], weight_decay=1e-4)
+    gen = torch.Generator().manual_seed(cfg["seed"])
+    step, best = 0, None
+    if resume and (run / "last.pt").exists():
+        state = checkpoint.load(run / "last.pt")
+        checkpoint.restore(state, {"segnet": net}, opt, gen)
+        step, best = state["step"], state["best"]
+    model_args = {"seg": scfg.__dict__ | {"widths": list(scfg.widths)}}
+    save = lambda name, best: checkpoint.save(run / name, model_args=model_args, config=cfg, step=step, best=best,
+                                              modules={"segnet": net}, optimizer=opt, data_gen=gen)
+
+    @torch.no_grad()
+    def validate() -> float:
+        net.eval()
+        score = mean_iou(net(val["image"]), val["mask"])
+        net.train()
+        return score
+
+    ctl = RunControl(cfg, max_minutes, stop_at)
+    while step < cfg["max_steps"]:
+        ctl.set_lr(opt, step)
+        b = pack.batch("segment", cfg["batch"])
+        logits = net.logits(b["image"])
+        loss = F.binary_cross_entropy_with_logits(logits, b["mask"]) + dice_loss(logits, b["mask"])
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        step += 1
+        ctl.fit_schedule(step)
+        stopping = ctl.should_stop(step)
+        best = ctl.checkpoint(step, stopping, best, validate, save, lambda score: f"loss {loss.item():.4f} val IoU {score:.4f}")
+        if stopping:
+            break

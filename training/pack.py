@@ -1,0 +1,121 @@
+"""Packs the training data of the task models into one small folder that can travel to a GPU
+machine (the device tool carries at most 64 MiB): renders and photos as lossy WebP (quality 93 and
+88), masks losslessly, a bank of object-shaped masks drawn here (their sources, BSDS .mat files and
+Tux Paint's stamps, are too big to carry), subject cut-outs for the segmentation composites, and the
+frozen VAE's weights.
+
+    /usr/bin/python3 training/pack.py --out .cache/pack [--masks 3000] [--cutouts 400]
+
+Only training material goes in, plus the renders of the test split for validation (model
+selection); the held-out photos (Kodak, BSDS test) and the test cut-outs never do."""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from lbm.checkpoint import load_vae  # noqa: E402
+from lbm.data import PHOTOS, training_photos  # noqa: E402
+from lbm.masks import MaskSource, cutout_files  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+RENDER_FRAMES = ("shadow", "noshadow", "empty", "relit")
+MASK_SIDE = 256
+
+
+def pack_renders(cache: Path, out: Path) -> int:
+    n = 0
+    for meta_path in sorted((cache / "scenes").glob("*/meta.json")):
+        meta = json.loads(meta_path.read_text())
+        if meta["split"] != "train":
+            continue  # the test split is the evaluation set: never packed
+        d, dst = meta_path.parent, out / "renders" / meta_path.parent.name
+        dst.mkdir(parents=True, exist_ok=True)
+        for frame in RENDER_FRAMES:
+            Image.open(d / f"{frame}.png").convert("RGB").save(dst / f"{frame}.webp", quality=93, method=6)
+        shutil.copy(d / "mask.png", dst / "mask.png")
+        keep = {k: meta[k] for k in ("scene_id", "split", "light", "light2")}
+        (dst / "meta.json").write_text(json.dumps(keep))
+        n += 1
+    return n
+
+
+def pack_photos(out: Path, max_side: int) -> int:
+    files = training_photos(PHOTOS)
+    (out / "photos").mkdir(parents=True, exist_ok=True)
+    for i, f in enumerate(files):
+        img = Image.open(f).convert("RGB")
+        img.thumbnail((max_side, max_side), Image.LANCZOS)
+        img.save(out / "photos" / f"{i:04d}.webp", quality=88, method=6)
+    return len(files)
+
+
+def pack_masks(out: Path, count: int, seed: int) -> None:
+    """Object-shaped masks (BSDS train segments, train cut-outs, strokes), 3 to 40% cover."""
+    rng = np.random.default_rng(seed)
+    src = MaskSource(MASK_SIDE, MASK_SIDE)
+    bank = np.stack([src.any(rng, "train") > 0.5 for _ in range(count)])
+    np.savez_compressed(out / "masks.npz", bits=np.packbits(bank, axis=-1), side=MASK_SIDE)
+
+
+def pack_cutouts(out: Path, count: int, max_side: int) -> int:
+    files = cutout_files("train")
+    step = max(1, len(files) // count)
+    (out / "cutouts").mkdir(parents=True, exist_ok=True)
+    n = 0
+    for f in files[::step][:count]:
+        img = Image.open(f).convert("RGBA")
+        alpha = np.asarray(img)[..., 3]
+        if (alpha > 127).mean() < 0.05:  # outlines and sparse stamps make poor subjects
+            continue
+        img = img.crop(img.getbbox())
+        img.thumbnail((max_side, max_side), Image.LANCZOS)
+        img.save(out / "cutouts" / f"{n:04d}.webp", quality=90, method=6)  # alpha stays lossless
+        n += 1
+    return n
+
+
+def pack_vae(checkpoint: Path, out: Path) -> None:
+    enc, dec, state = load_vae(checkpoint)
+    torch.save({"model_args": state["model_args"], "weights": {"encoder": enc.state_dict(), "decoder": dec.state_dict()},
+                "source": str(checkpoint.relative_to(ROOT))}, out / "vae.pt")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", type=Path, default=ROOT / ".cache" / "pack")
+    ap.add_argument("--renders", type=Path, default=ROOT / ".cache" / "renders")
+    ap.add_argument("--vae", type=Path, default=ROOT / ".cache" / "runs" / "lbm-vae-s8-phase2" / "best.pt")
+    ap.add_argument("--masks", type=int, default=3000)
+    ap.add_argument("--cutouts", type=int, default=400)
+    ap.add_argument("--photo-side", type=int, default=384)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--only", choices=("renders", "photos", "masks", "cutouts", "vae"), action="append")
+    args = ap.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    parts = {
+        "renders": lambda: f"{pack_renders(args.renders, args.out)} scenes",
+        "photos": lambda: f"{pack_photos(args.out, args.photo_side)} photos",
+        "masks": lambda: pack_masks(args.out, args.masks, args.seed) or f"{args.masks} masks",
+        "cutouts": lambda: f"{pack_cutouts(args.out, args.cutouts, 192)} cut-outs",
+        "vae": lambda: pack_vae(args.vae, args.out) or f"VAE from {args.vae}",
+    }
+    for name in args.only or parts:
+        if name == "renders" and (args.out / "renders").exists():
+            shutil.rmtree(args.out / "renders")  # re-packed whole: scenes may have been re-rendered
+        t = time.time()
+        print(f"{name}: {parts[name]()} in {time.time() - t:.0f} s", flush=True)
+    size = sum(f.stat().st_size for f in args.out.rglob("*") if f.is_file())
+    print(f"pack: {size / 2**20:.1f} MiB in {args.out}")
+
+
+if __name__ == "__main__":
+    main()

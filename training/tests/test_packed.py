@@ -1,0 +1,83 @@
+"""The GPU-side data path (training/pack.py -> lbm/packed.py) on a fake pack, on the CPU: every
+task's batch has the pairs its table promises, and a task model and the segmentation network each
+train a few steps from it through train.py."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+import pack  # noqa: E402
+from lbm import checkpoint  # noqa: E402
+from lbm.models import Decoder, Encoder, VaeConfig  # noqa: E402
+from lbm.packed import Pack  # noqa: E402
+from test_train_lbm import fake_cache  # noqa: E402
+
+
+def fake_pack(tmp: Path) -> Path:
+    cache = fake_cache(tmp / "cache", n=12)
+    for i, meta in enumerate(sorted((cache / "scenes").glob("*/meta.json"))):  # scenes 0 and 10 validate
+        m = json.loads(meta.read_text())
+        meta.write_text(json.dumps(m | {"scene_id": i, "split": "train"}))
+    out = tmp / "pack"
+    assert pack.pack_renders(cache, out) == 12
+    rng = np.random.default_rng(1)
+    (out / "photos").mkdir()
+    for i in range(3):
+        Image.fromarray(rng.integers(0, 255, (70, 90, 3), dtype=np.uint8)).save(out / "photos" / f"{i}.webp", lossless=True)
+    bank = np.zeros((5, 64, 64), bool)
+    bank[:, 10:30, 5:25] = True
+    np.savez_compressed(out / "masks.npz", bits=np.packbits(bank, axis=-1), side=64)
+    (out / "cutouts").mkdir()
+    cut = np.zeros((30, 20, 4), np.uint8)
+    cut[5:25, 4:16] = 200
+    Image.fromarray(cut, "RGBA").save(out / "cutouts" / "0.webp", lossless=True)
+    return out
+
+
+def test_batches_hold_the_promised_pairs(tmp_path):
+    p = Pack(fake_pack(tmp_path), torch.device("cpu"), crop=48)
+    assert p.renders["train"]["count"] == 10 and p.renders["val"]["count"] == 2  # scenes 0 and 10
+    b = p.batch("shadow", 4)
+    assert b["source"].shape == (4, 3, 48, 48) and b["mask"].shape == (4, 1, 48, 48) and len(b["lights"]) == 4
+    assert b["source"].min() >= -1 and b["source"].max() <= 1
+    b = p.batch("relight", 6)
+    outside = b["mask"].expand_as(b["source"]) == 0
+    assert torch.equal(b["source"][outside], b["target"][outside])  # only the subject differs
+    b = p.batch("remove", 6)
+    assert b["source"].shape[0] == 6 and ((b["mask"] == 0) | (b["mask"] == 1)).all()
+    inside = b["mask"].expand_as(b["source"]) > 0.5
+    assert not torch.equal(b["source"][inside], b["target"][inside])  # noise in the hole
+    b = p.batch("segment", 6)
+    assert b["image"].shape == (6, 3, 48, 48) and set(b["mask"].unique().tolist()) <= {0.0, 1.0}
+    assert b["mask"][3:].sum() > 0  # the composites have their cut-out
+    v = p.batch("shadow", 4, "val")
+    assert v["source"].shape[0] == 2  # validation: the held-out scenes, once each
+
+
+def test_training_from_a_pack(tmp_path):
+    packed = fake_pack(tmp_path)
+    vcfg = VaeConfig(latent_channels=4, widths=(8, 16), blocks=1, groups=4)
+    enc, dec = Encoder(vcfg), Decoder(vcfg)
+    torch.save({"model_args": vcfg.__dict__ | {"widths": [8, 16]}, "weights": {"encoder": enc.state_dict(), "decoder": dec.state_dict()}},
+               packed / "vae.pt")
+    for name in ("relight", "segment"):
+        cfg = json.loads((ROOT / "configs" / f"{name}.json").read_text())
+        cfg.update(batch=4, max_steps=2, eval_every=1, data={"pack": str(packed), "crop": 48})
+        if name == "relight":
+            cfg.update(unet={"widths": [8, 16], "blocks": 1, "groups": 4, "time_dim": 8, "time_hidden": 16},
+                       vae=dict(cfg["vae"], checkpoint=str(packed / "vae.pt")), bridge=dict(cfg["bridge"], pixel_crop=32))
+        else:
+            cfg.update(model={"unshuffle": 4, "widths": [8, 16], "blocks": 1, "groups": 4})
+        conf = tmp_path / f"{name}.json"
+        conf.write_text(json.dumps(cfg))
+        r = subprocess.run([sys.executable, str(ROOT / "train.py"), "--config", str(conf), "--runs", str(tmp_path / "runs"),
+                            "--device", "cpu"], capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        state = checkpoint.load(tmp_path / "runs" / cfg["name"] / "last.pt")
+        assert state["step"] == 2 and state["best"] is not None
