@@ -23,7 +23,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from common import hdri_split, item_split  # noqa: E402
+from common import hdri_split, item_split, scene_split  # noqa: E402
 
 REPO = HERE.parent.parent
 FURNITURE = Path("/usr/share/sweethome3d/furniture")
@@ -122,6 +122,8 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", required=True, type=Path)
     ap.add_argument("--count", required=True, type=int, help="scenes 0..count-1")
+    ap.add_argument("--split", choices=("train", "test", "all"), default="all",
+                    help="render only the scenes of one split (e.g. more held-out scenes for evaluation)")
     ap.add_argument("--budget-minutes", type=float, default=None, help="stop starting scenes after this")
     ap.add_argument("--size", type=int, default=256)
     ap.add_argument("--samples", type=int, default=32)
@@ -143,8 +145,9 @@ def main(argv=None) -> int:
 
     scenes = args.out / "scenes"
     scenes.mkdir(parents=True, exist_ok=True)
-    todo = [i for i in range(args.count) if not (scenes / f"{i:06d}" / "meta.json").exists()]
-    print(f"{args.count - len(todo)} of {args.count} scenes already done; {len(todo)} to render", flush=True)
+    wanted = [i for i in range(args.count) if args.split == "all" or scene_split(args.seed, i) == args.split]
+    todo = [i for i in wanted if not (scenes / f"{i:06d}" / "meta.json").exists()]
+    print(f"{len(wanted) - len(todo)} of {len(wanted)} scenes already done; {len(todo)} to render", flush=True)
     done = 0
     failures = 0
     while todo:
@@ -179,8 +182,8 @@ def main(argv=None) -> int:
         per = el / max(len(finished), 1)
         print(f"batch {batch[0]}..{batch[-1]}: {len(finished)}/{len(batch)} in {el:.1f}s ({per:.1f} s/scene); "
               f"total {done} new, {time.time() - t0:.0f}s elapsed", flush=True)
-    total = sum(1 for i in range(args.count) if (scenes / f"{i:06d}" / "meta.json").exists())
-    print(f"done: {total} of {args.count} scenes finished ({done} new in {time.time() - t0:.0f}s)", flush=True)
+    total = sum(1 for i in wanted if (scenes / f"{i:06d}" / "meta.json").exists())
+    print(f"done: {total} of {len(wanted)} scenes finished ({done} new in {time.time() - t0:.0f}s)", flush=True)
     return 0
 
 
