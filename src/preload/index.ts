@@ -21,6 +21,7 @@ const api: LbmApi = {
   putPhoto: invoke('photo:put'),
   loadImage: invoke('image:load'),
   exportImage: invoke('image:export'),
+  selectSubject: invoke('subject:select'),
   cancelEdits: invoke('edit:cancel'),
   onProgress(listener) {
     const wrapped = (_e: IpcRendererEvent, payload: PushPayloads['edit:progress']) => listener(payload)

@@ -4,12 +4,13 @@
 // contract.ts. Push channels flow host -> renderer. Never imports electron or node.
 import { z } from 'zod'
 import { editRequestSchema, outputSchema, type EditResult, type ProgressEvent, type Result, type Task } from './contract.ts'
+import type { ModelKind } from './model-manifest.ts'
 import { batchRequestSchema, type BatchProgress, type BatchSummary } from './batch.ts'
 
 /** What the renderer needs to know about an installed model (the engine's ModelSummary satisfies it). */
 export interface ModelInfo {
   id: string
-  kind: 'lbm' | 'vae'
+  kind: ModelKind
   task?: Task
   name: string
   version: string
@@ -72,6 +73,20 @@ export interface LoadedImage {
   previewHeight: number
 }
 
+/** The automatic subject selection of a photo, at the size the editor paints on. */
+export interface SubjectSelection {
+  /** The soft mask: a grey PNG (white = selected), base64, at width x height. */
+  pngBase64: string
+  width: number
+  height: number
+  /** The segment model that made it, and where it ran. */
+  model: string
+  device: EditResult['device']
+  /** The size the network ran at, and the milliseconds it all took (reading the photo included). */
+  working: { width: number; height: number }
+  ms: number
+}
+
 export interface ExportedImage {
   path: string
   format: string
@@ -97,6 +112,8 @@ export const invokeArgs = {
   'photo:put': z.tuple([photoUploadSchema]),
   'image:load': z.tuple([z.string().min(1), previewOptionsSchema]),
   'image:export': z.tuple([exportRequestSchema]),
+  /** "Select subject": the photo's automatic subject mask at a screen size (long side maxLongSide). */
+  'subject:select': z.tuple([z.string().min(1), previewOptionsSchema]),
   /** Cancels the full-size edits in flight (IPC has no way to abort one call). */
   'edit:cancel': z.tuple([])
 } as const
@@ -116,6 +133,7 @@ export interface InvokeValues {
   'photo:put': string
   'image:load': LoadedImage
   'image:export': ExportedImage
+  'subject:select': SubjectSelection
   /** How many edits were cancelled. */
   'edit:cancel': number
 }
@@ -172,6 +190,7 @@ export interface ApiMethods {
   putPhoto: 'photo:put'
   loadImage: 'image:load'
   exportImage: 'image:export'
+  selectSubject: 'subject:select'
   cancelEdits: 'edit:cancel'
 }
 

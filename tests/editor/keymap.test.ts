@@ -24,6 +24,9 @@ describe('commandFor', () => {
     expect(commandFor(press('?', { shift: true }), false)).toBe('help')
     expect(commandFor(press('f'), false)).toBe('fit')
     expect(commandFor(press('1'), false)).toBe('actual')
+    expect(commandFor(press('s'), false)).toBe('subject')
+    expect(commandFor(press('S', { shift: true }), false)).toBe('subject')
+    expect(commandFor(press('s'), true)).toBeNull() // typing an s in a field
     expect(['b', 'e', 'r', 'l', 'g'].map((k) => commandFor(press(k), false))).toEqual([
       { tool: 'brush' },
       { tool: 'eraser' },

@@ -1,6 +1,9 @@
 // The shared handlers refuse malformed calls before the engine sees them.
 import { describe, expect, it } from 'vitest'
+import sharp from 'sharp'
 import { createHandlers, dispatch, type EngineLike } from '../../src/main/api/handlers.ts'
+import { Engine } from '../../src/main/engine/engine.ts'
+import { samplePath } from '../../src/main/samples.ts'
 
 function setup() {
   const calls: string[] = []
@@ -12,6 +15,10 @@ function setup() {
     },
     preview: async () => {
       calls.push('preview')
+      throw new Error('the engine must not run')
+    },
+    segment: async () => {
+      calls.push('segment')
       throw new Error('the engine must not run')
     }
   }
@@ -97,6 +104,9 @@ describe('edit:cancel', () => {
       preview: async () => {
         throw new Error('unused')
       },
+      segment: async () => {
+        throw new Error('unused')
+      },
       run: (_request, opts) =>
         new Promise((_resolve, reject) => {
           started()
@@ -109,5 +119,33 @@ describe('edit:cancel', () => {
     await running
     expect(await dispatch(handlers, 'edit:cancel', [], ctx)).toEqual({ ok: true, value: 1 })
     expect(await edit).toMatchObject({ ok: false, code: 'CANCELLED' })
+  })
+})
+
+describe('subject:select', () => {
+  it('refuses malformed arguments before the engine sees them', async () => {
+    const { handlers, calls, ctx } = setup()
+    expect(await dispatch(handlers, 'subject:select', ['/photo.jpg'], ctx)).toMatchObject({ ok: false, code: 'BAD_REQUEST' })
+    expect(await dispatch(handlers, 'subject:select', ['/photo.jpg', { maxLongSide: 8 }], ctx)).toMatchObject({ ok: false, code: 'BAD_REQUEST' })
+    expect(await dispatch(handlers, 'subject:select', ['', { maxLongSide: 512 }], ctx)).toMatchObject({ ok: false, code: 'BAD_REQUEST' })
+    expect(await dispatch(handlers, 'subject:select', ['/photo.jpg', { maxLongSide: 512, model: 'x' }], ctx)).toMatchObject({ ok: false, code: 'BAD_REQUEST' })
+    expect(calls).toEqual([])
+  })
+
+  it('answers the real engine\'s soft mask as a grey PNG at the view size', async () => {
+    const engine = new Engine({ device: 'cpu' })
+    const handlers = createHandlers({ engine, samplesDir: '/s', outputDir: '/o', openImage: async () => null })
+    const r = await dispatch(handlers, 'subject:select', [samplePath('still-life.jpg'), { maxLongSide: 400 }], { emit: () => {} })
+    await engine.dispose()
+    if (!r.ok) throw new Error(r.message)
+    const v = r.value as { pngBase64: string; width: number; height: number; model: string; working: { width: number; height: number } }
+    expect(v).toMatchObject({ width: 400, height: 300, model: 'tiny-segment', working: { width: 320, height: 240 } })
+    const png = sharp(Buffer.from(v.pngBase64, 'base64'))
+    const meta = await png.metadata()
+    const { data, info } = await png.extractChannel(0).raw().toBuffer({ resolveWithObject: true })
+    expect([meta.format, meta.channels, info.width, info.height]).toEqual(['png', 1, 400, 300]) // grey, the size painted on
+    expect(new Set(data).size).toBeGreaterThan(16)
+    const missing = await dispatch(handlers, 'subject:select', ['/nowhere/x.jpg', { maxLongSide: 400 }], { emit: () => {} })
+    expect(missing).toMatchObject({ ok: false })
   })
 })

@@ -9,7 +9,7 @@ import { startWebHost, type WebHost } from '../../src/main/web-host.ts'
 const fail = async (): Promise<never> => {
   throw new Error('unused')
 }
-const handlers = createHandlers({ engine: { models: async () => [], run: fail, preview: fail }, samplesDir: '/s', outputDir: '/o', openImage: async () => null })
+const handlers = createHandlers({ engine: { models: async () => [], run: fail, preview: fail, segment: fail }, samplesDir: '/s', outputDir: '/o', openImage: async () => null })
 let dir: string
 let host: WebHost
 

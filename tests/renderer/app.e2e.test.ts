@@ -27,6 +27,7 @@ function holdingEngine(real: Engine): EngineLike {
   return {
     models: () => real.models(),
     preview: (...args) => real.preview(...args),
+    segment: (...args) => real.segment(...args),
     async run(request, opts) {
       if (holdNextRun) {
         holdNextRun = false

@@ -10,7 +10,7 @@ import { encodeImage } from '../image-io/index.ts'
 import { batchJobs } from './batch-jobs.ts'
 import { editorHandlers } from './editor-handlers.ts'
 
-export type EngineLike = Pick<Engine, 'run' | 'preview' | 'models'>
+export type EngineLike = Pick<Engine, 'run' | 'preview' | 'models' | 'segment'>
 
 export interface HandlerDeps {
   engine: EngineLike
@@ -66,6 +66,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const { image, device } = await engine.preview(request, maxLongSide, { signal: ctx.signal, onProgress })
       const png = await encodeImage(image, { format: 'png' })
       return { pngBase64: png.toString('base64'), width: image.width, height: image.height, device }
+    },
+    'subject:select': async (ctx, file, { maxLongSide }) => {
+      const r = await engine.segment(file, { maxLongSide, signal: ctx.signal })
+      const png = await encodeImage({ width: r.width, height: r.height, channels: 1, bitDepth: 8, data: r.mask }, { format: 'png', metadata: 'strip' })
+      return { pngBase64: png.toString('base64'), width: r.width, height: r.height, model: r.model, device: r.device, working: r.working, ms: r.totalMs }
     },
     'dialog:openImage': () => deps.openImage(),
     'batch:start': async (_ctx, request) => batches.start(request),

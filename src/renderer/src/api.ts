@@ -57,6 +57,7 @@ export function httpApi(base = './api/'): LbmApi {
     putPhoto: method('photo:put'),
     loadImage: method('image:load'),
     exportImage: method('image:export'),
+    selectSubject: method('subject:select'),
     cancelEdits: method('edit:cancel'),
     onProgress(listener) {
       listeners.add(listener)

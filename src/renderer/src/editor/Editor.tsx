@@ -22,7 +22,7 @@ import { actualPixels, fitView, type View } from './view.ts'
 
 /** Long side of the screen-sized copy the editor shows, paints on and previews at. */
 const VIEW_LONG_SIDE = 1600
-const STAGE_WEIGHT: Record<ProgressEvent['stage'], number> = { load: 0.05, read: 0.1, encode: 0.2, denoise: 0.35, decode: 0.75, transfer: 0.85, write: 0.95 }
+const STAGE_WEIGHT: Record<ProgressEvent['stage'], number> = { load: 0.05, read: 0.1, segment: 0.15, encode: 0.2, denoise: 0.35, decode: 0.75, transfer: 0.85, write: 0.95 }
 const RECENT_KEY = 'lbm.recent'
 
 interface PreviewShown {
@@ -84,8 +84,11 @@ export function Editor() {
   const [error, setError] = useState('')
   const [device, setDevice] = useState<DeviceReport | null>(null)
   const [panel, setPanel] = useState<'export' | 'help' | null>(null)
+  const [selecting, setSelecting] = useState(false)
   const [maskVersion, setMaskVersion] = useState(0)
   const [centre, setCentre] = useState<Point | null>(null)
+  /** Share of the picture selected (alpha at least half): shown to tests as data-selected. */
+  const [selected, setSelected] = useState(0)
   const viewBox = useRef<HTMLDivElement>(null)
   const spaceHeld = useRef(false)
   const lightGrab = useRef(false)
@@ -177,6 +180,9 @@ export function Editor() {
     setMaskVersion((v) => v + 1)
     const data = mask.getContext('2d')!.getImageData(0, 0, mask.width, mask.height).data
     setCentre(maskCentroid(data, mask.width, mask.height))
+    let n = 0
+    for (let i = 3; i < data.length; i += 4) if (data[i] >= 128) n++
+    setSelected(n / (mask.width * mask.height))
   }, [doc.ops, photo, mask])
 
   /** The mask of these ops as a file the engine can read (uploaded once per ops value). */
@@ -321,6 +327,34 @@ export function Editor() {
     setStatus(`Loaded the mask ${stemOf(file)}`)
   }
 
+  /**
+   * "Select subject": the engine's automatic soft mask of the photo, at the size painted on,
+   * replaces the selection as one undo step; the brush, eraser and lasso then refine it.
+   */
+  async function selectSubject() {
+    const shown = live.current.photo
+    if (!shown || selecting) return
+    setError('')
+    setSelecting(true)
+    setStatus('Selecting the subject…')
+    try {
+      const r = await api.selectSubject(shown.path, { maxLongSide: VIEW_LONG_SIDE })
+      if (live.current.photo !== shown) return // another photo was opened meanwhile
+      if (!r.ok) {
+        setStatus('')
+        return setError(`Could not select the subject: ${r.message}`)
+      }
+      const img = new window.Image()
+      img.src = `data:image/png;base64,${r.value.pngBase64}`
+      await img.decode()
+      addOp({ kind: 'image', id: registerMaskImage(img, mask.width, mask.height) })
+      setDevice(r.value.device)
+      setStatus(`Selected the subject (${r.value.model}, ${Math.round(r.value.ms)} ms); refine it with the brush, eraser or lasso`)
+    } finally {
+      setSelecting(false)
+    }
+  }
+
   // ---- History -----------------------------------------------------------------------------
   const undo = useCallback(() => {
     for (const t of Object.values(tools)) if (t.busy) t.cancel()
@@ -439,6 +473,8 @@ export function Editor() {
           return fit()
         case 'actual':
           return oneToOne()
+        case 'subject':
+          return void selectSubject()
       }
     }
     const up = (e: KeyboardEvent) => {
@@ -554,6 +590,8 @@ export function Editor() {
           refineSlider={refineSlider}
           addOp={addOp}
           loadMask={(file) => void loadMask(file)}
+          selectSubject={() => void selectSubject()}
+          selecting={selecting}
           enabled={photo !== null}
           sampleMasks={samples && photo?.path === samples.photo ? { object: samples.objectMask, subject: samples.subjectMask } : null}
         />
@@ -623,7 +661,7 @@ export function Editor() {
           Keyboard shortcuts (?)
         </button>
       </section>
-      <section className="view editor-view" aria-label="Canvas" ref={viewBox} onDragOver={(e) => e.preventDefault()} onDrop={onDrop} data-tool={tool.path}>
+      <section className="view editor-view" aria-label="Canvas" ref={viewBox} onDragOver={(e) => e.preventDefault()} onDrop={onDrop} data-tool={tool.path} data-selected={photo ? selected.toFixed(3) : undefined}>
         {photo ? (
           <EditorCanvas
             box={box}

@@ -1,6 +1,7 @@
 // The keyboard shortcuts, listed where a person looks for them (the ? button or key).
 export const SHORTCUTS: [keys: string, what: string][] = [
   ['B / E / R / L / G', 'Brush, eraser, rectangle, lasso, light'],
+  ['S', 'Select the subject automatically (then refine it with the brush, eraser or lasso)'],
   ['[  ]', 'Smaller / larger brush'],
   ['Alt + drag', 'Rectangle or lasso takes away from the selection'],
   ['Space + drag, middle button', 'Pan'],

@@ -18,13 +18,17 @@ export interface SelectPanelProps {
   refineSlider: (key: keyof MaskRefine) => SliderProps
   addOp: (op: MaskOp) => void
   loadMask: (file: string) => void
+  /** Fills the selection with the automatic subject mask (one undo step). */
+  selectSubject: () => void
+  /** True while the subject is being selected. */
+  selecting: boolean
   enabled: boolean
   /** The bundled sample's masks, offered while the sample photo is open. */
   sampleMasks: { object: string; subject: string } | null
 }
 
 export function SelectPanel(p: SelectPanelProps) {
-  const { toolId, chooseTool, brushSize, setBrushSize, hardness, setHardness, overlayOpacity, setOverlayOpacity, refine, refineSlider, addOp, loadMask, enabled, sampleMasks } = p
+  const { toolId, chooseTool, brushSize, setBrushSize, hardness, setHardness, overlayOpacity, setOverlayOpacity, refine, refineSlider, addOp, loadMask, selectSubject, selecting, enabled, sampleMasks } = p
   const [maskField, setMaskField] = useState('')
   return (
     <fieldset>
@@ -36,6 +40,11 @@ export function SelectPanel(p: SelectPanelProps) {
           </button>
         ))}
       </div>
+      <span className="row">
+        <button type="button" onClick={selectSubject} disabled={!enabled || selecting} title="Select the main subject automatically, then refine it (S)">
+          {selecting ? 'Selecting…' : 'Select subject'}
+        </button>
+      </span>
       <label className="slider">
         Brush size ({brushSize}px) [ ]
         <input type="range" min={2} max={400} value={brushSize} onChange={(e) => setBrushSize(Number(e.target.value))} aria-label="Brush size" />

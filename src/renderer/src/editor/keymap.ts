@@ -14,6 +14,7 @@ export type Command =
   | 'help'
   | 'fit'
   | 'actual'
+  | 'subject'
   | { tool: ToolId }
 
 export interface KeyPress {
@@ -52,6 +53,7 @@ export function commandFor(e: KeyPress, inTextField: boolean): Command | null {
   }
   if (key === 'f') return 'fit'
   if (key === '1') return 'actual'
+  if (key === 's') return 'subject'
   const tool = TOOL_IDS.find((t) => TOOL_LABELS[t].key.toLowerCase() === key)
   return tool ? { tool } : null
 }

@@ -1,0 +1,98 @@
+// "Select subject" end to end in a real browser (Debian's Chromium through playwright-core): the
+// renderer as built, served by the web host (`lbm serve`'s), the real engine with the tiny-segment
+// model on the CPU. The automatic mask fills the selection as one undo step; the tools refine it.
+import fs from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildRenderer } from '../../scripts/build-renderer.ts'
+import { createHandlers } from '../../src/main/api/handlers.ts'
+import { Engine } from '../../src/main/engine/engine.ts'
+import { startWebHost, type WebHost } from '../../src/main/web-host.ts'
+
+let outDir: string
+let host: WebHost
+let browser: Browser
+let page: Page
+let engine: Engine
+const problems: string[] = []
+
+beforeAll(async () => {
+  outDir = await fs.mkdtemp(path.join(os.tmpdir(), 'lbm-select-'))
+  await buildRenderer(outDir)
+  engine = new Engine({ device: 'cpu' })
+  const handlers = createHandlers({
+    engine,
+    samplesDir: fileURLToPath(new URL('../../resources/samples', import.meta.url)),
+    outputDir: path.join(outDir, 'outputs'),
+    openImage: async () => null
+  })
+  host = await startWebHost({ port: 0, rendererDir: outDir, handlers })
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+  })
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' })
+  page.on('pageerror', (err) => problems.push(err.message))
+  page.on('console', (msg) => msg.type() === 'error' && problems.push(msg.text()))
+  await page.goto(host.url)
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await host?.close()
+  await engine?.dispose()
+  if (outDir) await fs.rm(outDir, { recursive: true, force: true })
+})
+
+const selected = async () => Number(await page.locator('.editor-view').getAttribute('data-selected'))
+const statusText = () => page.locator('.status').textContent()
+const canvasShot = async () => (await page.locator('.editor-view canvas').first().screenshot()).toString('base64')
+
+describe('Select subject', () => {
+  let before: string
+  let auto: number
+
+  it('fills the selection with the automatic (soft) mask as one undo step', async () => {
+    await page.getByRole('button', { name: 'Sample photo' }).click()
+    await expect.poll(statusText, { timeout: 15_000 }).toMatch(/Opened still-life \(1024×768\)/)
+    await page.locator('.editor-view canvas').first().waitFor()
+    await expect.poll(selected).toBe(0)
+    before = await canvasShot()
+    await page.getByRole('button', { name: 'Select subject' }).click()
+    await expect.poll(statusText, { timeout: 20_000 }).toMatch(/^Selected the subject \(tiny-segment, \d+ ms\)/)
+    await expect.poll(selected).toBeGreaterThan(0.01)
+    auto = await selected()
+    expect(auto).toBeLessThan(1) // soft: the random test model leaves part of the picture below half
+    expect(await canvasShot()).not.toBe(before) // the overlay shows it
+    expect(await page.getByRole('button', { name: 'Undo' }).isEnabled()).toBe(true)
+    expect(await page.locator('.device').textContent()).toMatch(/Ran on CPU/)
+  })
+
+  it('undo clears it, redo brings it back', async () => {
+    await page.keyboard.press('Control+z')
+    await expect.poll(selected).toBe(0)
+    expect(await page.getByRole('button', { name: 'Undo' }).isEnabled()).toBe(false)
+    await expect.poll(canvasShot).toBe(before)
+    await page.keyboard.press('Control+Shift+z')
+    await expect.poll(selected).toBe(auto)
+  })
+
+  it('the eraser then refines it, and the S shortcut selects the subject again', async () => {
+    await page.keyboard.press('e')
+    const box = (await page.locator('.editor-view canvas').first().boundingBox())!
+    await page.getByLabel('Brush size').fill('400')
+    await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.5)
+    await page.mouse.down()
+    for (let i = 1; i <= 12; i++) await page.mouse.move(box.x + box.width * (0.2 + (0.6 * i) / 12), box.y + box.height * 0.5)
+    await page.mouse.up()
+    await expect.poll(selected).toBeLessThan(auto)
+    await page.keyboard.press('s')
+    await expect.poll(selected, { timeout: 20_000 }).toBe(auto)
+    await page.keyboard.press('Control+z')
+    await expect.poll(selected).toBeLessThan(auto) // back to the erased one: each action one step
+    expect(problems).toEqual([])
+  })
+})
