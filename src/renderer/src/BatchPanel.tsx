@@ -14,19 +14,23 @@ interface Fields {
   input: string
   output: string
   masks: string
+  /** Select each photo's subject automatically instead of mask files (shadow, relight). */
+  autoMask: boolean
   recursive: boolean
   skipExisting: boolean
 }
 
 function buildRequest(f: Fields, light: LightSettings): BatchRequestInput {
   const edit = f.task === 'shadow' ? { task: f.task, light } : { task: f.task }
-  return { edit, inputs: [f.input], recursive: f.recursive, masks: f.masks, output: { dir: f.output, skipExisting: f.skipExisting } }
+  const auto = f.autoMask && f.task !== 'remove'
+  const masks = auto ? { autoMask: true } : { masks: f.masks }
+  return { edit, inputs: [f.input], recursive: f.recursive, ...masks, output: { dir: f.output, skipExisting: f.skipExisting } }
 }
 
 const minutes = (ms: number | null) => (ms === null ? '–' : ms < 60_000 ? `${Math.ceil(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`)
 
 export function BatchPanel() {
-  const [fields, setFields] = useState<Fields>({ task: 'remove', input: '', output: '', masks: '', recursive: true, skipExisting: true })
+  const [fields, setFields] = useState<Fields>({ task: 'remove', input: '', output: '', masks: '', autoMask: false, recursive: true, skipExisting: true })
   const [light, setLight] = useState<LightSettings>({ azimuth: 135, elevation: 35, softness: 0.3 })
   const [id, setId] = useState<string | null>(null)
   const [progress, setProgress] = useState<BatchProgress | null>(null)
@@ -80,9 +84,14 @@ export function BatchPanel() {
         Photos folder
         <input value={fields.input} onChange={(e) => set({ input: e.target.value })} spellCheck={false} />
       </label>
+      {fields.task !== 'remove' && (
+        <label className="check">
+          <input type="checkbox" checked={fields.autoMask} disabled={running} onChange={(e) => set({ autoMask: e.target.checked })} /> Select each subject automatically
+        </label>
+      )}
       <label>
         Masks folder (matched by file name)
-        <input value={fields.masks} onChange={(e) => set({ masks: e.target.value })} spellCheck={false} />
+        <input value={fields.masks} disabled={fields.autoMask && fields.task !== 'remove'} onChange={(e) => set({ masks: e.target.value })} spellCheck={false} />
       </label>
       <label>
         Output folder
@@ -96,7 +105,7 @@ export function BatchPanel() {
       </label>
       {fields.task === 'shadow' && <LightControls value={light} onChange={setLight} />}
       <span className="row">
-        <button type="button" className="primary" disabled={running || !fields.input || !fields.output || !fields.masks} onClick={() => void start()}>
+        <button type="button" className="primary" disabled={running || !fields.input || !fields.output || (!fields.masks && !(fields.autoMask && fields.task !== 'remove'))} onClick={() => void start()}>
           Start
         </button>
         <button type="button" disabled={!running} onClick={() => id && void api.cancelBatch(id)}>
