@@ -6,7 +6,7 @@ import type { Raster } from '../image-io/index.ts'
 import { resizeRaster } from '../image-io/index.ts'
 import { expandRect, maskBounds, workingSize, type Size } from './geometry.ts'
 import type { LoadedModel } from './model.ts'
-import { bridgePass, encode, timed, type PassContext } from './network.ts'
+import { bridgePass, decode, encode, timed, type PassContext } from './network.ts'
 import { seededRandom } from './random.ts'
 import { boxMean, guidedTransfer, pasteBack, type TransferOptions } from './transfer.ts'
 import { chwToRaster, cropPlane, cropRaster, maskRaster, planeToUnit, rasterToCHW, remap } from './tensor.ts'
@@ -61,6 +61,20 @@ async function cachedEncode(input: TaskInput, ctx: PassContext, key: string | un
   const z = await timed(ctx, 'encode', () => encode(input.model, pixels, w, h))
   if (key) input.cache?.set(key, z)
   return z
+}
+
+/**
+ * The VAE's own reconstruction of the source, cached beside its latent. The edit is the output
+ * minus this (not minus the source itself): the difference then holds the model's change only,
+ * without the VAE's loss of fine detail, which the transfer would otherwise carry over as blur.
+ */
+async function cachedReconstruction(input: TaskInput, ctx: PassContext, key: string | undefined, z: Float32Array, lw: number, lh: number) {
+  const k = key && `${key}|decoded`
+  const hit = k ? input.cache?.get(k) : undefined
+  if (hit) return hit
+  const pixels = await timed(ctx, 'decode', () => decode(input.model, z, lw, lh))
+  if (k) input.cache?.set(k, pixels)
+  return pixels
 }
 
 function requireSelection(input: TaskInput) {
@@ -137,8 +151,12 @@ async function lowFrequencyEdit(
     images[spec.name] = background ? await timed(ctx, 'encode', () => encode(model, bg, w, h)) : zSource
   }
   const out = await bridgePass(model, zSource, lw, lh, { mask: { data: mask, width: w, height: h }, lights, images }, input, ctx)
+  const recon = await cachedReconstruction(input, ctx, key, zSource, lw, lh)
   const edited = await timed(ctx, 'transfer', () => {
-    const after = remap(out, model.manifest.vae.pixelRange, [0, 1])
+    const range = model.manifest.vae.pixelRange
+    const k = 1 / (range[1] - range[0])
+    const after = new Float32Array(out.length)
+    for (let i = 0; i < after.length; i++) after[i] = unit[i] + (out[i] - recon[i]) * k
     return guidedTransfer(image, unit, after, w, h, { radius: 2, eps: 1e-3, weights })
   })
   return { image: edited, working: { width: w, height: h } }
