@@ -3,6 +3,7 @@
 # that training/pack.py wrote to .cache/pack (carried along), each for MINUTES of training:
 #
 #     MINUTES=7.5 bash training/gpu/run.sh      # on the GPU machine; $OUT comes back
+#     TASKS="shadow-more relight-more" MINUTES=3 bash training/gpu/run.sh   # a second round (configs with `init`)
 #
 # Back in $OUT: <run>.pt (the best checkpoint without its optimiser state, for training/export.py)
 # and <task>.log for each network. A run that fails leaves its log; the others go on.
@@ -14,7 +15,7 @@ RUNS=${RUNS:-/tmp/runs}
 mkdir -p "$OUT" "$RUNS"
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
 python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.cuda.is_available())'
-for task in shadow remove relight segment; do
+for task in ${TASKS:-shadow remove relight segment}; do
   python3 training/train.py --config "training/configs/$task.json" --device cuda --threads 3 \
     --max-minutes "$MINUTES" --runs "$RUNS" > "$OUT/$task.log" 2>&1 &
 done

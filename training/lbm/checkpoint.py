@@ -27,7 +27,18 @@ def save(path: Path, *, model_args: dict, config: dict, step: int, best: float |
     os.replace(tmp, path)  # atomic: a run killed mid-save keeps its previous checkpoint
 
 
+def _numpy2_aliases() -> None:
+    """Checkpoints written under NumPy 2 (the GPU machine) pickle its random state as `numpy._core`;
+    NumPy 1 (Debian's, here) calls that module `numpy.core`."""
+    if not hasattr(np, "_core"):
+        import sys
+        import numpy.core.multiarray
+        sys.modules.setdefault("numpy._core", np.core)
+        sys.modules.setdefault("numpy._core.multiarray", np.core.multiarray)
+
+
 def load(path: Path) -> dict[str, Any]:
+    _numpy2_aliases()
     # Not weights-only: checkpoints hold configs and random states (PyTorch 2.6+ defaults to True).
     return torch.load(path, map_location="cpu", weights_only=False)
 

@@ -70,6 +70,34 @@ class PackedPairs:
         return self.pack.batch(self.task, n)  # the pack draws from its own seeded generators
 
 
+def luma(x: torch.Tensor) -> torch.Tensor:
+    """Rec. 709 luma in 0..1 of images in [-1, 1]."""
+    w = torch.tensor([0.2126, 0.7152, 0.0722], device=x.device).view(1, 3, 1, 1)
+    return ((x + 1) / 2 * w).sum(dim=1, keepdim=True)
+
+
+def shadow_iou(source: torch.Tensor, edited: torch.Tensor, target: torch.Tensor, mask: torch.Tensor,
+               drop: float = 0.05) -> float:
+    """Mean IoU of the cast-shadow region (darker than the source by `drop`, outside the subject),
+    the metric of training/eval/eval_shadow.py; 1 where both regions are empty."""
+    outside = mask < 0.05
+    pred = (luma(source) - luma(edited) > drop) & outside
+    true = (luma(source) - luma(target) > drop) & outside
+    inter, union = (pred & true).sum(dim=(1, 2, 3)).float(), (pred | true).sum(dim=(1, 2, 3)).float()
+    return torch.where(union > 0, inter / union.clamp(min=1), torch.ones_like(union)).mean().item()
+
+
+def validation_score(task: str, val: dict, out: torch.Tensor, edited: torch.Tensor) -> float:
+    """Higher is better. shadow: shadow IoU; relight: PSNR on the subject; remove: PSNR of the
+    decoded output (removal pastes the decoded pixels themselves back)."""
+    if task == "shadow":
+        return shadow_iou(val["source"], edited, val["target"], val["mask"])
+    if task == "relight":
+        m = val["mask"].expand_as(edited) > 0.5
+        return psnr(edited[m], val["target"][m])
+    return psnr(out, val["target"])
+
+
 def train_lbm(cfg: dict, root: Path, run: Path, resume: bool, max_minutes: float | None, stop_at: int | None,
               device: torch.device = torch.device("cpu")) -> None:
     torch.manual_seed(cfg["seed"])
@@ -98,6 +126,9 @@ def train_lbm(cfg: dict, root: Path, run: Path, resume: bool, max_minutes: float
         state = checkpoint.load(run / "last.pt")
         checkpoint.restore(state, {"unet": unet}, opt, gen)
         step, best = state["step"], state["best"]
+    if cfg.get("init") and not (resume and (run / "last.pt").exists()):
+        unet.load_state_dict(checkpoint.load(root / cfg["init"])["weights"]["unet"])
+        print(f"initialised from {cfg['init']}", flush=True)
     encode = lambda x: vae.normalise(enc(x))
     model_args = {"unet": ucfg.__dict__ | {"widths": list(ucfg.widths)}, "spec": {"vae": vae.to_json()}}
     save = lambda name, best: checkpoint.save(run / name, model_args=model_args, config=cfg, step=step, best=best,
@@ -109,8 +140,11 @@ def train_lbm(cfg: dict, root: Path, run: Path, resume: bool, max_minutes: float
         z_src = encode(val["source"])
         cond = conditioning(spec, val, encode, z_src.shape[-2:])
         out = dec(vae.denormalise(sample(unet, z_src, cond, 1, spec.bridge_noise_sigma)))
+        # As the app does for shadow and relight: only the decoded change is applied to the
+        # source, so the VAE's own reconstruction error does not drown the edit being measured.
+        edited = (val["source"] + out - dec(vae.denormalise(z_src))).clamp(-1, 1)
         unet.train()
-        return psnr(out, val["target"])
+        return validation_score(spec.task, val, out, edited)
 
     ctl = RunControl(cfg, max_minutes, stop_at)
     while step < cfg["max_steps"]:
@@ -127,6 +161,6 @@ def train_lbm(cfg: dict, root: Path, run: Path, resume: bool, max_minutes: float
         ctl.fit_schedule(step)
         stopping = ctl.should_stop(step)
         best = ctl.checkpoint(step, stopping, best, validate, save,
-                              lambda score: f"loss {loss.item():.4f} (latent {parts['latent']:.4f}, pixel {parts['pixel']:.4f}) val 1-step PSNR {score:.2f} dB")
+                              lambda score: f"loss {loss.item():.4f} (latent {parts['latent']:.4f}, pixel {parts['pixel']:.4f}) val 1-step {'shadow IoU' if spec.task == 'shadow' else 'PSNR'} {score:.3f}")
         if stopping:
             break

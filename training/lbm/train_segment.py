@@ -43,6 +43,9 @@ def train_segment(cfg: dict, root: Path, run: Path, resume: bool, max_minutes: f
         state = checkpoint.load(run / "last.pt")
         checkpoint.restore(state, {"segnet": net}, opt, gen)
         step, best = state["step"], state["best"]
+    if cfg.get("init") and not (resume and (run / "last.pt").exists()):
+        net.load_state_dict(checkpoint.load(root / cfg["init"])["weights"]["segnet"])
+        print(f"initialised from {cfg['init']}", flush=True)
     model_args = {"seg": scfg.__dict__ | {"widths": list(scfg.widths)}}
     save = lambda name, best: checkpoint.save(run / name, model_args=model_args, config=cfg, step=step, best=best,
                                               modules={"segnet": net}, optimizer=opt, data_gen=gen)
