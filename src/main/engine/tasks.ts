@@ -8,6 +8,7 @@ import { expandRect, maskBounds, workingSize, type Size } from './geometry.ts'
 import type { LoadedModel } from './model.ts'
 import { bridgePass, decode, encode, timed, type PassContext } from './network.ts'
 import { seededRandom } from './random.ts'
+import { applyShadowLift, findShadowLift } from './shadow-lift.ts'
 import { boxMean, guidedTransfer, pasteBack, type TransferOptions } from './transfer.ts'
 import { chwToRaster, cropPlane, cropRaster, maskRaster, planeToUnit, rasterToCHW, remap } from './tensor.ts'
 import type { NoiseSource } from './sampler.ts'
@@ -86,7 +87,9 @@ function requireSelection(input: TaskInput) {
 /**
  * Object removal. Only a crop around the mask is processed (the work follows the mask, not the
  * photo); the masked region is filled with uniform random pixels as in the paper, and the result
- * is pasted back through a dilated, feathered mask: every pixel outside it is the input's, bit for bit.
+ * is pasted back through a dilated, feathered mask. Outside it, only where the model clearly lifted
+ * the object's cast shadow does the original change, by a smooth gain (shadow-lift.ts); every other
+ * pixel is the input's, bit for bit.
  */
 export async function removeObject(input: TaskInput, ctx: PassContext): Promise<TaskOutput> {
   const { model, image } = input
@@ -106,6 +109,7 @@ export async function removeObject(input: TaskInput, ctx: PassContext): Promise<
   for (let i = 0; i < spread.length; i++) alpha[i] = Math.min(255, Math.round(510 * spread[i]))
 
   const { net } = await workingPixels(model, crop, w, h)
+  const before = Float32Array.from(net)
   const hole = await workingMask(alpha, rect.width, rect.height, w, h)
   const [lo, hi] = model.manifest.vae.pixelRange
   const rng = seededRandom(input.seed ^ 0x9e3779b9)
@@ -121,7 +125,8 @@ export async function removeObject(input: TaskInput, ctx: PassContext): Promise<
   const edited = await timed(ctx, 'transfer', async () => {
     const patchSmall = chwToRaster(out, w, h, lo, hi, image.bitDepth)
     const patch = await resizeRaster(patchSmall, rect.width, rect.height, { kernel: 'lanczos3' })
-    return pasteBack(image, patch, rect, alpha)
+    const lift = findShadowLift(before, out, hole, w, h, lo, hi)
+    return pasteBack(lift ? applyShadowLift(image, rect, lift) : image, patch, rect, alpha)
   })
   return { image: edited, working: { width: w, height: h } }
 }
