@@ -1,5 +1,5 @@
 // "Select subject" end to end in a real browser (Debian's Chromium through playwright-core): the
-// renderer as built, served by the web host (`lbm serve`'s), the real engine with the tiny-segment
+// renderer as built, served by the web host (`lbm serve`'s), the real engine with the shipped lbm-segment
 // model on the CPU. The automatic mask fills the selection as one undo step; the tools refine it.
 import fs from 'node:fs/promises'
 import os from 'node:os'
@@ -62,7 +62,7 @@ describe('Select subject', () => {
     await expect.poll(selected).toBe(0)
     before = await canvasShot()
     await page.getByRole('button', { name: 'Select subject' }).click()
-    await expect.poll(statusText, { timeout: 20_000 }).toMatch(/^Selected the subject \(tiny-segment, \d+ ms\)/)
+    await expect.poll(statusText, { timeout: 20_000 }).toMatch(/^Selected the subject \(lbm-segment, \d+ ms\)/)
     await expect.poll(selected).toBeGreaterThan(0.01)
     auto = await selected()
     expect(auto).toBeLessThan(1) // soft: the random test model leaves part of the picture below half

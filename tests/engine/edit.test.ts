@@ -43,7 +43,7 @@ describe('remove', () => {
     const input = path.join(dir, 'still-life.png')
     await sharp(photo).keepMetadata().png().toFile(input)
     const result = await engine.run({ task: 'remove', image: input, mask: objectMask, output: out('removed.png') })
-    expect(result).toMatchObject({ task: 'remove', model: 'tiny-remove', width: 1024, height: 768, steps: 1, device: { kind: 'cpu' } })
+    expect(result).toMatchObject({ task: 'remove', model: 'lbm-remove-s8', width: 1024, height: 768, steps: 1, device: { kind: 'cpu' } })
     const before = (await readImage(input)).raster
     const after = (await readImage(result.output)).raster
     const diff = changed(before, after)
@@ -107,7 +107,7 @@ describe('shadow', () => {
 describe('relight', () => {
   it('pastes onto a new background; only the subject differs from the composite', async () => {
     const r = await engine.run({ task: 'relight', image: photo, mask: subject, background: samplePath('sunset-backdrop.jpg'), output: out('relit.png'), lights: [{ azimuth: 0, elevation: 40, colour: [1, 0.8, 0.6] }] })
-    expect(r).toMatchObject({ width: 1024, height: 768, model: 'tiny-relight' })
+    expect(r).toMatchObject({ width: 1024, height: 768, model: 'lbm-relight-s8' })
   })
 })
 

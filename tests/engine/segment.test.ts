@@ -157,7 +157,7 @@ describe('edge-aware upsampling (guided filter, the photo as guide)', () => {
   })
 })
 
-describe('segmenting a photo with the real tiny-segment model', () => {
+describe('segmenting a photo with the real segment models (tiny-segment, and the default lbm-segment through the engine)', () => {
   let engine: Engine
   let out: string
   beforeAll(async () => {
@@ -190,7 +190,7 @@ describe('segmenting a photo with the real tiny-segment model', () => {
   it('engine.segment at a view size, with the model and device that made it', async () => {
     const r = await engine.segment(photo, { maxLongSide: 512 })
     expect([r.width, r.height]).toEqual([512, 384])
-    expect(r.model).toBe('tiny-segment')
+    expect(r.model).toBe('lbm-segment')
     expect(r.device.kind).toBe('cpu')
     await expect(engine.segment(path.join(out, 'missing.jpg'))).rejects.toThrow(/missing\.jpg/)
   })
@@ -200,14 +200,14 @@ describe('segmenting a photo with the real tiny-segment model', () => {
       task: 'shadow', image: photo, mask: { auto: true }, light: { azimuth: 30, elevation: 40 },
       output: { path: path.join(out, 'shadow.png') }
     })
-    expect(shadow.autoMask).toEqual({ model: 'tiny-segment' })
+    expect(shadow.autoMask).toEqual({ model: 'lbm-segment' })
     expect(shadow.timings.segment).toBeGreaterThan(0)
     expect((await sharp(shadow.output).metadata()).width).toBe(1024)
     const relit = await engine.run({
       task: 'relight', image: photo, mask: { auto: true }, maskRefine: { grow: 4, feather: 2 }, lights: [{ azimuth: 200, elevation: 30 }],
       output: { path: path.join(out, 'relit.png') }
     })
-    expect(relit.autoMask).toEqual({ model: 'tiny-segment' })
+    expect(relit.autoMask).toEqual({ model: 'lbm-segment' })
     // A file mask reports no automatic mask.
     const manual = await engine.run({
       task: 'shadow', image: photo, mask: samplePath('still-life-subject-mask.png'), light: { azimuth: 30, elevation: 40 },

@@ -139,7 +139,7 @@ describe('subject:select', () => {
     await engine.dispose()
     if (!r.ok) throw new Error(r.message)
     const v = r.value as { pngBase64: string; width: number; height: number; model: string; working: { width: number; height: number } }
-    expect(v).toMatchObject({ width: 400, height: 300, model: 'tiny-segment', working: { width: 320, height: 240 } })
+    expect(v).toMatchObject({ width: 400, height: 300, model: 'lbm-segment', working: { width: 320, height: 240 } })
     const png = sharp(Buffer.from(v.pngBase64, 'base64'))
     const meta = await png.metadata()
     const { data, info } = await png.extractChannel(0).raw().toBuffer({ resolveWithObject: true })
