@@ -92,6 +92,8 @@ def export_lbm(args: argparse.Namespace) -> None:
     from lbm.train_lbm import spec_from
     state = checkpoint.load(args.checkpoint)
     cfg = state["config"]
+    if args.max_long_side:
+        cfg["max_long_side"] = args.max_long_side  # the working size written into the bundle
     u = state["model_args"]["unet"]
     unet = UNet(UNetConfig(**{k: tuple(v) if k == "widths" else v for k, v in u.items()}))
     checkpoint.restore(state, {"unet": unet}, None, None)
@@ -122,6 +124,7 @@ def main() -> None:
     t.add_argument("--version", default="1.0.0")
     t.add_argument("--card", type=Path)
     t.add_argument("--out", type=Path, help="bundle folder (default models/<id>)")
+    t.add_argument("--max-long-side", type=int, help="working size (long side) written into the bundle; default: the run's config")
     t.add_argument("--data", nargs="+", default=["Blender renders (training/render): Sweet Home 3D furniture, Blender HDRIs, photo grounds"])
     s = sub.add_parser("segment")
     s.add_argument("--checkpoint", type=Path, required=True)
