@@ -17,7 +17,8 @@ the mask, fills the hole with noise, runs the bridge and pastes the result back 
 `alpha = min(1, 2 * boxmean(mask, r))`, r = max(2, round(0.004 * long side)): the mask grown by
 about r/2 and feathered over r. The baselines (cv2.INPAINT_TELEA and cv2.INPAINT_NS, radius 5)
 get the same: they inpaint the hole the model is given (alpha > 1/2) and are pasted back
-through the same alpha, so all three change exactly the same pixels.
+through the same alpha, so all three change the same pixels (the engine, besides, brightens the
+object's cast shadow outside that alpha where its model lifted it: src/main/engine/shadow-lift.ts).
 
 Metrics against the original photo: PSNR (8-bit, peak 255; identical pixels count as 100 dB)
 and SSIM (Gaussian window 11, sigma 1.5, per channel on [0, 1], reflected borders) over the
