@@ -45,7 +45,12 @@ export function pasteBack(original: Raster, patch: Raster, rect: Rect, alpha: Ui
   return { ...original, data: out }
 }
 
-/** Mean over a (2r+1)^2 box, clipped at the borders: two running-sum passes, O(n) for any r. */
+/**
+ * Mean over a (2r+1)^2 box, clipped at the borders: two running-sum passes, O(n) for any r.
+ * The vertical pass keeps one running sum per column and walks the rows in order (memory order:
+ * a column-by-column walk was the slowest part of the transfer), adding and subtracting exactly
+ * as a per-column walk would, so the result is the same to the bit.
+ */
 export function boxMean(src: Float32Array, w: number, h: number, r: number): Float32Array {
   const tmp = new Float32Array(w * h)
   for (let y = 0; y < h; y++) {
@@ -59,13 +64,19 @@ export function boxMean(src: Float32Array, w: number, h: number, r: number): Flo
     }
   }
   const out = new Float32Array(w * h)
-  for (let x = 0; x < w; x++) {
-    let sum = 0
-    for (let y = 0; y < Math.min(r, h); y++) sum += tmp[y * w + x]
-    for (let y = 0; y < h; y++) {
-      if (y + r < h) sum += tmp[(y + r) * w + x]
-      if (y - r - 1 >= 0) sum -= tmp[(y - r - 1) * w + x]
-      out[y * w + x] = sum / (Math.min(h - 1, y + r) - Math.max(0, y - r) + 1)
+  const acc = new Float64Array(w)
+  for (let y = 0; y < Math.min(r, h); y++) for (let x = 0; x < w; x++) acc[x] += tmp[y * w + x]
+  for (let y = 0; y < h; y++) {
+    const add = y + r < h ? (y + r) * w : -1
+    const sub = y - r - 1 >= 0 ? (y - r - 1) * w : -1
+    const count = Math.min(h - 1, y + r) - Math.max(0, y - r) + 1
+    const row = y * w
+    for (let x = 0; x < w; x++) {
+      let sum = acc[x]
+      if (add >= 0) sum += tmp[add + x]
+      if (sub >= 0) sum -= tmp[sub + x]
+      acc[x] = sum
+      out[row + x] = sum / count
     }
   }
   return out
