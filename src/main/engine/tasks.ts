@@ -126,7 +126,8 @@ export async function removeObject(input: TaskInput, ctx: PassContext): Promise<
     const patchSmall = chwToRaster(out, w, h, lo, hi, image.bitDepth)
     const patch = await resizeRaster(patchSmall, rect.width, rect.height, { kernel: 'lanczos3' })
     const lift = findShadowLift(before, out, hole, w, h, lo, hi)
-    return pasteBack(lift ? applyShadowLift(image, rect, lift) : image, patch, rect, alpha)
+    // The lift makes the one copy of the photo; the patch then goes into that copy.
+    return lift ? pasteBack(applyShadowLift(image, rect, lift), patch, rect, alpha, true) : pasteBack(image, patch, rect, alpha)
   })
   return { image: edited, working: { width: w, height: h } }
 }

@@ -24,12 +24,13 @@ function cloneData(data: PixelArray): PixelArray {
 }
 
 /**
- * Blends `patch` (rect-sized, same depth, 3 or 4 channels) into a copy of `original` inside `rect`
+ * Blends `patch` (rect-sized, same depth, 3 or 4 channels) into a copy of `original` (or into
+ * `original` itself when `inPlace`) inside `rect`
  * with `alpha` (rect-sized, 0..255). Where alpha is 0 the original pixel is kept bit for bit; an
  * alpha channel of the original is never touched.
  */
-export function pasteBack(original: Raster, patch: Raster, rect: Rect, alpha: Uint8Array): Raster {
-  const out = cloneData(original.data)
+export function pasteBack(original: Raster, patch: Raster, rect: Rect, alpha: Uint8Array, inPlace = false): Raster {
+  const out = inPlace ? original.data : cloneData(original.data)
   const C = original.channels
   const P = patch.channels
   const colour = Math.min(3, C)
