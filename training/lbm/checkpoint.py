@@ -67,3 +67,18 @@ def load_vae(path: Path):
     enc.load_state_dict(state["weights"]["encoder"])
     dec.load_state_dict(state["weights"]["decoder"])
     return enc, dec, state
+
+
+def start(run: Path, resume: bool, init: Path | None, name: str, module: torch.nn.Module,
+          optimizer: torch.optim.Optimizer, data_gen: torch.Generator) -> tuple[int, float | None]:
+    """Where a training loop begins: its own last checkpoint with `resume`, else the weights of
+    `init` (a second round from another run), else from scratch. Returns (step, best)."""
+    if resume and (run / "last.pt").exists():
+        state = load(run / "last.pt")
+        restore(state, {name: module}, optimizer, data_gen)
+        return state["step"], state["best"]
+    if init is not None:
+        module.load_state_dict(load(init)["weights"][name])
+        print(f"initialised from {init}", flush=True)
+    return 0, None
+

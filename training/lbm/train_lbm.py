@@ -121,14 +121,8 @@ def train_lbm(cfg: dict, root: Path, run: Path, resume: bool, max_minutes: float
     bcfg = BridgeConfig(scale=vae.scale, shift=vae.shift, **{k: tuple(v) if k == "sigma_law" else v for k, v in cfg["bridge"].items()})
     print(f"{spec.task}: UNet {param_count(unet):,} params on {device}, {data.summary}, latent scale {vae.scale:.4f}", flush=True)
     opt = torch.optim.AdamW(unet.parameters(), lr=cfg["lr"], weight_decay=0.0)
-    step, best = 0, None
-    if resume and (run / "last.pt").exists():
-        state = checkpoint.load(run / "last.pt")
-        checkpoint.restore(state, {"unet": unet}, opt, gen)
-        step, best = state["step"], state["best"]
-    if cfg.get("init") and not (resume and (run / "last.pt").exists()):
-        unet.load_state_dict(checkpoint.load(root / cfg["init"])["weights"]["unet"])
-        print(f"initialised from {cfg['init']}", flush=True)
+    init = root / cfg["init"] if cfg.get("init") else None
+    step, best = checkpoint.start(run, resume, init, "unet", unet, opt, gen)
     encode = lambda x: vae.normalise(enc(x))
     model_args = {"unet": ucfg.__dict__ | {"widths": list(ucfg.widths)}, "spec": {"vae": vae.to_json()}}
     save = lambda name, best: checkpoint.save(run / name, model_args=model_args, config=cfg, step=step, best=best,

@@ -38,14 +38,8 @@ def train_segment(cfg: dict, root: Path, run: Path, resume: bool, max_minutes: f
     val = pack.batch("segment", 64, "val")
     opt = torch.optim.AdamW(net.parameters(), lr=cfg["lr"], weight_decay=1e-4)
     gen = torch.Generator().manual_seed(cfg["seed"])
-    step, best = 0, None
-    if resume and (run / "last.pt").exists():
-        state = checkpoint.load(run / "last.pt")
-        checkpoint.restore(state, {"segnet": net}, opt, gen)
-        step, best = state["step"], state["best"]
-    if cfg.get("init") and not (resume and (run / "last.pt").exists()):
-        net.load_state_dict(checkpoint.load(root / cfg["init"])["weights"]["segnet"])
-        print(f"initialised from {cfg['init']}", flush=True)
+    init = root / cfg["init"] if cfg.get("init") else None
+    step, best = checkpoint.start(run, resume, init, "segnet", net, opt, gen)
     model_args = {"seg": scfg.__dict__ | {"widths": list(scfg.widths)}}
     save = lambda name, best: checkpoint.save(run / name, model_args=model_args, config=cfg, step=step, best=best,
                                               modules={"segnet": net}, optimizer=opt, data_gen=gen)
