@@ -90,6 +90,29 @@ describe('shadow', () => {
     expect(a.timings).toHaveProperty('denoise')
   })
 
+  it('keeps the shadow near its subject: nothing changes beyond two subject sizes from it', async () => {
+    const input = path.join(dir, 'still-life-near.png')
+    await sharp(photo).png().toFile(input)
+    // The random-weight model darkens and lightens everywhere: the limit is the engine's.
+    const r = await engine.run({ task: 'shadow', model: 'tiny-shadow', image: input, mask: objectMask, light, output: out('shadow-near.png') })
+    const before = (await readImage(input)).raster
+    const after = (await readImage(r.output)).raster
+    const mask = await maskPlane(objectMask, 1024, 768) // the small cube: most of the photo is far from it
+    let [x0, y0, x1, y1] = [1024, 768, -1, -1]
+    for (let i = 0; i < mask.length; i++) {
+      if (mask[i] <= 127) continue
+      const x = i % 1024
+      const y = Math.floor(i / 1024)
+      ;[x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x), Math.max(y1, y)]
+    }
+    const size = Math.max(x1 - x0 + 1, y1 - y0 + 1)
+    const far = (i: number) => Math.hypot(Math.max(0, x0 - (i % 1024), (i % 1024) - x1), Math.max(0, y0 - Math.floor(i / 1024), Math.floor(i / 1024) - y1)) > 2 * size + 1
+    const changedPixels = [...changed(before, after)]
+    expect(changedPixels.length).toBeGreaterThan(1000)
+    expect(mask.filter((_, i) => far(i)).length).toBeGreaterThan(100_000)
+    expect(changedPixels.filter(far)).toEqual([])
+  })
+
   it('strength 0 leaves the photo as it was', async () => {
     const input = path.join(dir, 'still-life-0.png')
     await sharp(photo).png().toFile(input)

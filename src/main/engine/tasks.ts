@@ -168,9 +168,27 @@ async function lowFrequencyEdit(
   return { image: edited, working: { width: w, height: h } }
 }
 
-/** Cast shadow: the subject's own pixels never change; `strength` scales the darkening. */
+/**
+ * Cast shadow: the subject's own pixels never change; `strength` scales the darkening. The shadow
+ * is kept near its subject: full weight within one subject size (the long side of the mask's
+ * bounding box) of that box, fading to none at two, so darkening the model puts far from the
+ * subject (a small model's stray blob on a wall) does not reach the photo.
+ */
 export function castShadow(input: TaskInput, ctx: PassContext, light: Light, strength: number): Promise<TaskOutput> {
-  return lowFrequencyEdit(input, ctx, [light], { mask: input.mask, invert: true, scale: strength })
+  const { width: W, height: H } = input.image
+  const box = requireSelection(input)
+  const size = Math.max(box.width, box.height)
+  const weights = new Uint8Array(W * H)
+  for (let y = 0; y < H; y++) {
+    const dy = Math.max(0, box.top - y, y - (box.top + box.height - 1))
+    for (let x = 0; x < W; x++) {
+      const dx = Math.max(0, box.left - x, x - (box.left + box.width - 1))
+      const near = Math.min(1, Math.max(0, 2 - Math.hypot(dx, dy) / size))
+      const i = y * W + x
+      weights[i] = Math.round((255 - input.mask[i]) * near)
+    }
+  }
+  return lowFrequencyEdit(input, ctx, [light], { mask: weights, invert: false, scale: strength })
 }
 
 /** Relighting: only the subject changes (feathered by the mask's own soft edge). */
