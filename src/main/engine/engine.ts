@@ -74,7 +74,7 @@ export class Engine {
   private readonly log: Logger
   private readonly loaded = new Map<string, Promise<LoadedModel>>()
   private readonly segmenters = new Map<string, Promise<LoadedSegmenter>>()
-  private readonly latents = new LruCache<Float32Array>(8)  // a latent and its decoded reconstruction per photo
+  private readonly latents = new LruCache<Float32Array>(12) // per photo: its latent, the latent decoded, its working-size pixels
   private readonly previews = new LruCache<Raster>(6)
 
   constructor(opts: EngineOptions = {}) {

@@ -56,10 +56,10 @@ async function workingMask(mask: Uint8Array, W: number, H: number, w: number, h:
   return planeToUnit(small.data)
 }
 
-async function cachedEncode(input: TaskInput, ctx: PassContext, key: string | undefined, pixels: Float32Array, w: number, h: number) {
+async function cachedEncode(input: TaskInput, ctx: PassContext, key: string | undefined, pixels: () => Float32Array, w: number, h: number) {
   const hit = key ? input.cache?.get(key) : undefined
   if (hit) return hit
-  const z = await timed(ctx, 'encode', () => encode(input.model, pixels, w, h))
+  const z = await timed(ctx, 'encode', () => encode(input.model, pixels(), w, h))
   if (key) input.cache?.set(key, z)
   return z
 }
@@ -145,16 +145,21 @@ async function lowFrequencyEdit(
   const { width: w, height: h } = workingSize(image.width, image.height, model.manifest.resolution, input.maxLongSide)
   const lw = w / model.manifest.vae.downsample
   const lh = h / model.manifest.vae.downsample
-  const { unit, net } = await workingPixels(model, image, w, h)
-  const mask = await workingMask(input.mask, image.width, image.height, w, h)
   const key = input.cacheKey && `${model.vae.id}|${input.cacheKey}|${w}x${h}`
+  // The working-size pixels are cached with the latent too: a light move then resizes nothing.
+  const cachedUnit = key ? input.cache?.get(`${key}|pixels`) : undefined
+  const unit = cachedUnit ?? (await workingPixels(model, image, w, h)).unit
+  if (key && !cachedUnit) input.cache?.set(`${key}|pixels`, unit)
+  const net = () => remap(Float32Array.from(unit), [0, 1], model.manifest.vae.pixelRange)
+  const mask = await workingMask(input.mask, image.width, image.height, w, h)
   const zSource = await cachedEncode(input, ctx, key, net, w, h)
   const images: Record<string, Float32Array> = {}
   for (const spec of model.manifest.conditioning) {
     if (spec.kind !== 'image') continue
     // The only image conditioning the tasks know is the background; without one, the photo is its own.
-    const bg = background ? (await workingPixels(model, background, w, h)).net : net
-    images[spec.name] = background ? await timed(ctx, 'encode', () => encode(model, bg, w, h)) : zSource
+    images[spec.name] = background
+      ? await timed(ctx, 'encode', async () => encode(model, (await workingPixels(model, background, w, h)).net, w, h))
+      : zSource
   }
   const out = await bridgePass(model, zSource, lw, lh, { mask: { data: mask, width: w, height: h }, lights, images }, input, ctx)
   const recon = await cachedReconstruction(input, ctx, key, zSource, lw, lh)
@@ -175,6 +180,16 @@ async function lowFrequencyEdit(
  * subject (a small model's stray blob on a wall) does not reach the photo.
  */
 export function castShadow(input: TaskInput, ctx: PassContext, light: Light, strength: number): Promise<TaskOutput> {
+  return lowFrequencyEdit(input, ctx, [light], { mask: nearSubject(input), invert: false, scale: strength })
+}
+
+/** Per selection (the live preview moves the light over one mask): the weights of `nearSubject`. */
+const nearWeights = new WeakMap<Uint8Array, Uint8Array>()
+
+/** 255 - the selection, faded to 0 between one and two subject sizes from the selection's box. */
+function nearSubject(input: TaskInput): Uint8Array {
+  const cached = nearWeights.get(input.mask)
+  if (cached) return cached
   const { width: W, height: H } = input.image
   const box = requireSelection(input)
   const size = Math.max(box.width, box.height)
@@ -188,7 +203,8 @@ export function castShadow(input: TaskInput, ctx: PassContext, light: Light, str
       weights[i] = Math.round((255 - input.mask[i]) * near)
     }
   }
-  return lowFrequencyEdit(input, ctx, [light], { mask: weights, invert: false, scale: strength })
+  nearWeights.set(input.mask, weights)
+  return weights
 }
 
 /** Relighting: only the subject changes (feathered by the mask's own soft edge). */
