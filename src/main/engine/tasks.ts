@@ -193,14 +193,23 @@ function nearSubject(input: TaskInput): Uint8Array {
   const { width: W, height: H } = input.image
   const box = requireSelection(input)
   const size = Math.max(box.width, box.height)
-  const weights = new Uint8Array(W * H)
+  const weights = new Uint8Array(W * H) // zero: beyond two sizes
+  const mask = input.mask
+  const [near2, far2] = [size * size, 4 * size * size]
   for (let y = 0; y < H; y++) {
     const dy = Math.max(0, box.top - y, y - (box.top + box.height - 1))
-    for (let x = 0; x < W; x++) {
+    if (dy * dy >= far2) continue
+    const row = y * W
+    // Only the columns within two sizes of the box; squared distances spare a root per pixel.
+    const reach = Math.sqrt(far2 - dy * dy)
+    const x0 = Math.max(0, Math.ceil(box.left - reach))
+    const x1 = Math.min(W - 1, Math.floor(box.left + box.width - 1 + reach))
+    for (let x = x0; x <= x1; x++) {
       const dx = Math.max(0, box.left - x, x - (box.left + box.width - 1))
-      const near = Math.min(1, Math.max(0, 2 - Math.hypot(dx, dy) / size))
-      const i = y * W + x
-      weights[i] = Math.round((255 - input.mask[i]) * near)
+      const d2 = dx * dx + dy * dy
+      const i = row + x
+      if (d2 <= near2) weights[i] = 255 - mask[i]
+      else if (d2 < far2) weights[i] = Math.round((255 - mask[i]) * (2 - Math.sqrt(d2) / size))
     }
   }
   nearWeights.set(input.mask, weights)
