@@ -132,7 +132,7 @@ export async function removeObject(input: TaskInput, ctx: PassContext): Promise<
   return { image: edited, working: { width: w, height: h } }
 }
 
-/** Shared by shadow and relight: run at working size, transfer as a low-frequency change. */
+/** Shared by shadow and relight (each checks the selection first): run at working size, transfer as a low-frequency change. */
 async function lowFrequencyEdit(
   input: TaskInput,
   ctx: PassContext,
@@ -141,7 +141,6 @@ async function lowFrequencyEdit(
   background?: Raster
 ): Promise<TaskOutput> {
   const { model, image } = input
-  requireSelection(input)
   const { width: w, height: h } = workingSize(image.width, image.height, model.manifest.resolution, input.maxLongSide)
   const lw = w / model.manifest.vae.downsample
   const lh = h / model.manifest.vae.downsample
@@ -179,7 +178,8 @@ async function lowFrequencyEdit(
  * bounding box) of that box, fading to none at two, so darkening the model puts far from the
  * subject (a small model's stray blob on a wall) does not reach the photo.
  */
-export function castShadow(input: TaskInput, ctx: PassContext, light: Light, strength: number): Promise<TaskOutput> {
+export async function castShadow(input: TaskInput, ctx: PassContext, light: Light, strength: number): Promise<TaskOutput> {
+  // nearSubject checks the selection (a cached selection was checked when it was cached).
   return lowFrequencyEdit(input, ctx, [light], { mask: nearSubject(input), invert: false, scale: strength })
 }
 
@@ -217,7 +217,8 @@ function nearSubject(input: TaskInput): Uint8Array {
 }
 
 /** Relighting: only the subject changes (feathered by the mask's own soft edge). */
-export function relight(input: TaskInput, ctx: PassContext, lights: readonly Light[], background?: Raster): Promise<TaskOutput> {
+export async function relight(input: TaskInput, ctx: PassContext, lights: readonly Light[], background?: Raster): Promise<TaskOutput> {
+  requireSelection(input)
   return lowFrequencyEdit(input, ctx, lights, { mask: input.mask, invert: false, scale: 1 }, background)
 }
 
