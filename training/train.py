@@ -93,12 +93,10 @@ def train_vae(cfg: dict, run: Path, resume: bool, max_minutes: float | None, sto
         z = enc(x)
         noisy = z + cfg["latent_noise"] * z.detach().std() * torch.randn(z.shape, generator=gen)
         loss = pixel_loss(dec(noisy), x, cfg["gradient_weight"]) + cfg["latent_l2"] * z.pow(2).mean()
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
+        ctl.optimise(opt, loss)
         step += 1
         seen += x.shape[0]
-        stopping = ctl.should_stop(step)
+        stopping = ctl.stepped(step)
         rate = lambda: seen / (time.time() - ctl.started)
         best = ctl.checkpoint(step, stopping, best, lambda: validate(enc, dec, val), save,
                               lambda score: f"loss {loss.item():.4f} val PSNR {score:.2f} dB lr {ctl.lr(step):.2e} {rate():.1f} img/s")

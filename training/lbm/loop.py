@@ -40,6 +40,17 @@ class RunControl:
         for g in opt.param_groups:
             g["lr"] = self.lr(step)
 
+    @staticmethod
+    def optimise(opt: torch.optim.Optimizer, loss: torch.Tensor) -> None:
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+
+    def stepped(self, step: int) -> bool:
+        """After optimiser step number `step`: fit a time schedule if asked; True when stopping."""
+        self.fit_schedule(step)
+        return self.should_stop(step)
+
     def should_stop(self, step: int) -> bool:
         late = self.max_minutes is not None and time.time() - self.started > self.max_minutes * 60
         return late or step == self.stop_at

@@ -148,12 +148,9 @@ def train_lbm(cfg: dict, root: Path, run: Path, resume: bool, max_minutes: float
             z_src, z_tgt = encode(b["source"]), encode(b["target"])
             cond = conditioning(spec, b, encode, z_src.shape[-2:])
         loss, parts = bridge_loss(unet, dec, z_src, z_tgt, cond, b["target"], bcfg, gen)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
+        ctl.optimise(opt, loss)
         step += 1
-        ctl.fit_schedule(step)
-        stopping = ctl.should_stop(step)
+        stopping = ctl.stepped(step)
         best = ctl.checkpoint(step, stopping, best, validate, save,
                               lambda score: f"loss {loss.item():.4f} (latent {parts['latent']:.4f}, pixel {parts['pixel']:.4f}) val 1-step {'shadow IoU' if spec.task == 'shadow' else 'PSNR'} {score:.3f}")
         if stopping:

@@ -57,12 +57,9 @@ def train_segment(cfg: dict, root: Path, run: Path, resume: bool, max_minutes: f
         b = pack.batch("segment", cfg["batch"])
         logits = net.logits(b["image"])
         loss = F.binary_cross_entropy_with_logits(logits, b["mask"]) + dice_loss(logits, b["mask"])
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
+        ctl.optimise(opt, loss)
         step += 1
-        ctl.fit_schedule(step)
-        stopping = ctl.should_stop(step)
+        stopping = ctl.stepped(step)
         best = ctl.checkpoint(step, stopping, best, validate, save, lambda score: f"loss {loss.item():.4f} val IoU {score:.4f}")
         if stopping:
             break
