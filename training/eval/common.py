@@ -166,6 +166,14 @@ def _finite_json(x):
     return x
 
 
+def run_data(task: str, args, scenes: list, results: list[dict], engine_s: float, total_s: float,
+             summary: dict, rows: list, **extra) -> dict:
+    """The JSON of a render evaluation: what ran, on what, how long, and every number."""
+    return {"task": task, "model": args.model, "renders": str(args.renders), "scenes": len(scenes), **extra,
+            "steps": results[0]["steps"], "seed": args.seed, "device": results[0]["device"], "engine_seconds": engine_s,
+            "total_seconds": total_s, "summary": summary, "per_scene": rows}
+
+
 def write_report(markdown: str, data: dict, out_md: Path, out_json: Path, quiet: bool = False) -> None:
     """Prints the markdown and writes it and the JSON (non-finite numbers become null)."""
     if not quiet:

@@ -133,9 +133,7 @@ def main(argv: list[str] | None = None) -> dict:
         "By softness of light 2:",
         common.binned_table(summary, "softness", METHODS, labels, METRICS),
     ])
-    data = {"task": "relight", "model": args.model, "renders": str(args.renders), "scenes": len(scenes),
-            "steps": results[0]["steps"], "seed": args.seed, "device": results[0]["device"], "engine_seconds": engine_s,
-            "total_seconds": total_s, "summary": summary, "per_scene": rows}
+    data = common.run_data("relight", args, scenes, results, engine_s, total_s, summary, rows)
     common.write_report(md, data, args.out, args.json, args.quiet)
     return data
 

@@ -146,9 +146,7 @@ def main(argv: list[str] | None = None) -> dict:
         "By elevation of the light:",
         common.binned_table(summary, "elevation", METHODS, labels, METRICS),
     ])
-    data = {"task": "shadow", "model": args.model, "renders": str(args.renders), "scenes": len(scenes), "threshold": args.threshold,
-            "steps": results[0]["steps"], "seed": args.seed, "device": results[0]["device"], "engine_seconds": engine_s,
-            "total_seconds": total_s, "summary": summary, "per_scene": rows}
+    data = common.run_data("shadow", args, scenes, results, engine_s, total_s, summary, rows, threshold=args.threshold)
     common.write_report(md, data, args.out, args.json, args.quiet)
     return data
 
