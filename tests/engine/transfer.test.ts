@@ -1,7 +1,7 @@
 // The full-resolution transfer: untouched pixels stay bit-identical, a low-frequency edit made at
 // working size lands on the full-size original, and the original's fine detail survives it.
 import { describe, expect, it } from 'vitest'
-import { guidedTransfer, pasteBack } from '../../src/main/engine/transfer.ts'
+import { boxMean, guidedTransfer, pasteBack } from '../../src/main/engine/transfer.ts'
 import { resizeArea } from '../../src/main/engine/resize.ts'
 import { rasterToCHW } from '../../src/main/engine/tensor.ts'
 import type { Raster } from '../../src/main/image-io/index.ts'
@@ -72,6 +72,35 @@ describe('guidedTransfer', () => {
     }
     expect(kept).toBe(Math.ceil(mask.length / 7))
     expect(changed).toBeGreaterThan(mask.length / 2)
+  })
+})
+
+describe('boxMean', () => {
+  /** The definition: the mean of the window clipped at the borders, summed directly. */
+  function naive(src: Float32Array, w: number, h: number, r: number): Float32Array {
+    const out = new Float32Array(w * h)
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) {
+        let sum = 0
+        let n = 0
+        for (let v = Math.max(0, y - r); v <= Math.min(h - 1, y + r); v++)
+          for (let u = Math.max(0, x - r); u <= Math.min(w - 1, x + r); u++, n++) sum += src[v * w + u]
+        out[y * w + x] = sum / n
+      }
+    return out
+  }
+
+  it.each([
+    [17, 11, 0],
+    [17, 11, 2],
+    [17, 11, 7],
+    [5, 9, 12], // the window wider than the plane
+    [1, 6, 3]
+  ])('matches the direct sum on %i x %i with radius %i', (w, h, r) => {
+    const src = Float32Array.from({ length: w * h }, (_, i) => Math.sin(i * 1.7) + (i % 5))
+    const fast = boxMean(src, w, h, r)
+    const slow = naive(src, w, h, r)
+    for (let i = 0; i < src.length; i++) expect(fast[i]).toBeCloseTo(slow[i], 4)
   })
 })
 

@@ -50,37 +50,71 @@ export function pasteBack(original: Raster, patch: Raster, rect: Rect, alpha: Ui
  * Mean over a (2r+1)^2 box, clipped at the borders: two running-sum passes, O(n) for any r.
  * The vertical pass keeps one running sum per column and walks the rows in order (memory order:
  * a column-by-column walk was the slowest part of the transfer), adding and subtracting exactly
- * as a per-column walk would, so the result is the same to the bit.
+ * as a per-column walk would, so the result is the same to the bit. The loops are split where
+ * the window meets the borders, so the inner loops carry no per-pixel branches.
  */
 export function boxMean(src: Float32Array, w: number, h: number, r: number): Float32Array {
   const tmp = new Float32Array(w * h)
+  const counts = windowCounts(w, r)
+  const head = Math.min(w, r + 1) // no column leaves the window yet
+  const tail = Math.max(head, w - r) // no column enters it any more
   for (let y = 0; y < h; y++) {
     const row = y * w
     let sum = 0
     for (let x = 0; x < Math.min(r, w); x++) sum += src[row + x]
-    for (let x = 0; x < w; x++) {
+    for (let x = 0; x < head; x++) {
       if (x + r < w) sum += src[row + x + r]
-      if (x - r - 1 >= 0) sum -= src[row + x - r - 1]
-      tmp[row + x] = sum / (Math.min(w - 1, x + r) - Math.max(0, x - r) + 1)
+      tmp[row + x] = sum / counts[x]
+    }
+    for (let x = head; x < tail; x++) {
+      sum += src[row + x + r]
+      sum -= src[row + x - r - 1]
+      tmp[row + x] = sum / counts[x]
+    }
+    for (let x = tail; x < w; x++) {
+      sum -= src[row + x - r - 1]
+      tmp[row + x] = sum / counts[x]
     }
   }
   const out = new Float32Array(w * h)
   const acc = new Float64Array(w)
+  const rowCounts = windowCounts(h, r)
   for (let y = 0; y < Math.min(r, h); y++) for (let x = 0; x < w; x++) acc[x] += tmp[y * w + x]
   for (let y = 0; y < h; y++) {
     const add = y + r < h ? (y + r) * w : -1
     const sub = y - r - 1 >= 0 ? (y - r - 1) * w : -1
-    const count = Math.min(h - 1, y + r) - Math.max(0, y - r) + 1
+    const count = rowCounts[y]
     const row = y * w
-    for (let x = 0; x < w; x++) {
-      let sum = acc[x]
-      if (add >= 0) sum += tmp[add + x]
-      if (sub >= 0) sum -= tmp[sub + x]
-      acc[x] = sum
-      out[row + x] = sum / count
+    if (add >= 0 && sub >= 0) {
+      for (let x = 0; x < w; x++) {
+        const sum = acc[x] + tmp[add + x] - tmp[sub + x]
+        acc[x] = sum
+        out[row + x] = sum / count
+      }
+    } else if (add >= 0) {
+      for (let x = 0; x < w; x++) {
+        const sum = acc[x] + tmp[add + x]
+        acc[x] = sum
+        out[row + x] = sum / count
+      }
+    } else if (sub >= 0) {
+      for (let x = 0; x < w; x++) {
+        const sum = acc[x] - tmp[sub + x]
+        acc[x] = sum
+        out[row + x] = sum / count
+      }
+    } else {
+      for (let x = 0; x < w; x++) out[row + x] = acc[x] / count
     }
   }
   return out
+}
+
+/** How many of `size` positions a window of radius r centred on each position covers. */
+function windowCounts(size: number, r: number): Float64Array {
+  const counts = new Float64Array(size)
+  for (let i = 0; i < size; i++) counts[i] = Math.min(size - 1, i + r) - Math.max(0, i - r) + 1
+  return counts
 }
 
 function product(p: Float32Array, q: Float32Array): Float32Array {
@@ -89,17 +123,29 @@ function product(p: Float32Array, q: Float32Array): Float32Array {
   return o
 }
 
+/** The guide's own box statistics (mean and variance), which do not depend on the target. */
+export interface GuideStats {
+  mean: Float32Array
+  variance: Float32Array
+}
+
+export function guideStats(guide: Float32Array, w: number, h: number, r: number): GuideStats {
+  const mean = boxMean(guide, w, h, r)
+  const variance = boxMean(product(guide, guide), w, h, r)
+  for (let i = 0; i < variance.length; i++) variance[i] -= mean[i] * mean[i]
+  return { mean, variance }
+}
+
 /** Guided-filter coefficients (a, b) of `out ~= a * guide + b`, box-averaged, for one plane. */
-export function guidedCoefficients(guide: Float32Array, target: Float32Array, w: number, h: number, r: number, eps: number) {
+export function guidedCoefficients(guide: Float32Array, target: Float32Array, w: number, h: number, r: number, eps: number, stats = guideStats(guide, w, h, r)) {
   const n = w * h
-  const mI = boxMean(guide, w, h, r)
+  const { mean: mI, variance } = stats
   const mP = boxMean(target, w, h, r)
-  const mII = boxMean(product(guide, guide), w, h, r)
   const mIP = boxMean(product(guide, target), w, h, r)
   const a = new Float32Array(n)
   const b = new Float32Array(n)
   for (let i = 0; i < n; i++) {
-    a[i] = (mIP[i] - mI[i] * mP[i]) / (mII[i] - mI[i] * mI[i] + eps)
+    a[i] = (mIP[i] - mI[i] * mP[i]) / (variance[i] + eps)
     b[i] = mP[i] - a[i] * mI[i]
   }
   return { a: boxMean(a, w, h, r), b: boxMean(b, w, h, r) }
@@ -120,9 +166,32 @@ export interface TransferOptions {
   weights?: { mask: Uint8Array; invert: boolean; scale: number }
 }
 
+interface CoarseGuide {
+  key: string
+  pixels: Float32Array
+  stats: GuideStats[]
+}
+
+/** Per `before` array: the live preview transfers many edits of one cached photo. */
+const coarseGuides = new WeakMap<Float32Array, CoarseGuide>()
+
+/** `before` on the coefficient grid with its per-channel statistics, computed once per array. */
+function coarseGuide(before: Float32Array, sw: number, sh: number, w: number, h: number, r: number): CoarseGuide {
+  const key = `${sw}x${sh}>${w}x${h}r${r}`
+  const hit = coarseGuides.get(before)
+  if (hit?.key === key) return hit
+  const pixels = w === sw && h === sh ? before : resizeArea(before, 3, sw, sh, w, h)
+  const plane = w * h
+  const stats = [0, 1, 2].map((c) => guideStats(pixels.subarray(c * plane, (c + 1) * plane), w, h, r))
+  const guide = { key, pixels, stats }
+  coarseGuides.set(before, guide)
+  return guide
+}
+
 /**
  * Applies the change from `before` to `after` (both CHW RGB in [0,1] at sw x sh) to the full-size
- * `original`, returning a new raster of the same size, depth and channels.
+ * `original`, returning a new raster of the same size, depth and channels. `before` is read-only:
+ * its coarse version and statistics are kept for the next call with the same array.
  */
 export function guidedTransfer(original: Raster, before: Float32Array, after: Float32Array, sw: number, sh: number, opts: TransferOptions): Raster {
   // The coefficients are smooth by construction: fit them on a coarse grid (the "fast" guided
@@ -130,15 +199,13 @@ export function guidedTransfer(original: Raster, before: Float32Array, after: Fl
   const k = Math.max(1, Math.ceil(Math.max(sw, sh) / COEFFICIENT_GRID))
   const w = Math.max(1, Math.round(sw / k))
   const h = Math.max(1, Math.round(sh / k))
-  if (k > 1) {
-    before = resizeArea(before, 3, sw, sh, w, h)
-    after = resizeArea(after, 3, sw, sh, w, h)
-  }
+  const guide = coarseGuide(before, sw, sh, w, h, opts.radius)
+  if (k > 1) after = resizeArea(after, 3, sw, sh, w, h)
   const plane = w * h
   const change = new Float32Array(after.length)
-  for (let i = 0; i < change.length; i++) change[i] = after[i] - before[i]
+  for (let i = 0; i < change.length; i++) change[i] = after[i] - guide.pixels[i]
   const coeffs = [0, 1, 2].map((c) =>
-    guidedCoefficients(before.subarray(c * plane, (c + 1) * plane), change.subarray(c * plane, (c + 1) * plane), w, h, opts.radius, opts.eps)
+    guidedCoefficients(guide.pixels.subarray(c * plane, (c + 1) * plane), change.subarray(c * plane, (c + 1) * plane), w, h, opts.radius, opts.eps, guide.stats[c])
   )
   const { width: W, height: H, channels: C } = original
   const max = maxValue(original)
