@@ -36,6 +36,22 @@ describe('resizeRaster', () => {
     }
   })
 
+  it('gives exactly the region of the whole resize when asked for a region', async () => {
+    const src = pattern(40, 30, 3, 8)
+    const whole = await resizeRaster(src, 200, 150)
+    const region = { left: 37, top: 51, width: 90, height: 64 }
+    const part = await resizeRaster(src, 200, 150, { region })
+    expect(part).toMatchObject({ width: 90, height: 64, channels: 3, bitDepth: 8 })
+    for (let y = 0; y < region.height; y++) {
+      const o = ((region.top + y) * 200 + region.left) * 3
+      expect(Buffer.from(part.data.subarray(y * 90 * 3, (y + 1) * 90 * 3))).toEqual(Buffer.from(whole.data.subarray(o, o + 90 * 3)))
+    }
+  })
+
+  it('rejects a region outside the resized image', async () => {
+    await expect(resizeRaster(pattern(4, 4, 3, 8), 10, 10, { region: { left: 5, top: 0, width: 6, height: 2 } })).rejects.toThrow(RangeError)
+  })
+
   it('rejects a bad size', async () => {
     await expect(resizeRaster(pattern(2, 2, 3, 8), 0, 5)).rejects.toThrow(RangeError)
   })

@@ -9,8 +9,9 @@ import type { LoadedModel } from './model.ts'
 import { bridgePass, decode, encode, timed, type PassContext } from './network.ts'
 import { seededRandom } from './random.ts'
 import { applyShadowLift, findShadowLift } from './shadow-lift.ts'
-import { boxMean, guidedTransfer, pasteBack, type TransferOptions } from './transfer.ts'
-import { chwToRaster, cropPlane, cropRaster, maskRaster, planeToUnit, rasterToCHW, remap } from './tensor.ts'
+import { featherSelection } from './feather.ts'
+import { guidedTransfer, pasteBack, type TransferOptions } from './transfer.ts'
+import { chwToRaster, cropRaster, maskRaster, planeToUnit, rasterToCHW, remap } from './tensor.ts'
 import type { NoiseSource } from './sampler.ts'
 
 export interface LatentCache {
@@ -96,17 +97,15 @@ export async function removeObject(input: TaskInput, ctx: PassContext): Promise<
   const bounds = requireSelection(input)
   const long = Math.max(image.width, image.height)
   const feather = Math.max(2, Math.round(long * 0.004))
-  const rect = expandRect(bounds, Math.max(16, Math.round(Math.max(bounds.width, bounds.height) * 0.5)), image.width, image.height)
+  // The network sees the selection with context around it; only the feathered selection is pasted.
+  const margin = Math.max(16, feather, Math.round(Math.max(bounds.width, bounds.height) * 0.5))
+  const rect = expandRect(bounds, margin, image.width, image.height)
   const { width: w, height: h } = workingSize(rect.width, rect.height, model.manifest.resolution, input.maxLongSide)
   const crop = cropRaster(image, rect)
-  // Dilate and feather in one pass: twice the box mean of the binary mask, clipped to 1.
-  // Plain loops: TypedArray.from with a mapping function took seconds on a 12 MP photo's crop.
-  const cropped = cropPlane(input.mask, image.width, rect)
-  const binary = new Float32Array(cropped.length)
-  for (let i = 0; i < cropped.length; i++) binary[i] = cropped[i] > 127 ? 1 : 0
-  const spread = boxMean(binary, rect.width, rect.height, feather)
-  const alpha = new Uint8Array(spread.length)
-  for (let i = 0; i < spread.length; i++) alpha[i] = Math.min(255, Math.round(510 * spread[i]))
+  const paste = featherSelection(input.mask, image.width, image.height, bounds, feather)
+  const alpha = new Uint8Array(rect.width * rect.height) // the paste alpha within the crop
+  const at = { left: paste.rect.left - rect.left, top: paste.rect.top - rect.top, width: paste.rect.width, height: paste.rect.height }
+  for (let y = 0; y < at.height; y++) alpha.set(paste.alpha.subarray(y * at.width, (y + 1) * at.width), (at.top + y) * rect.width + at.left)
 
   const { net } = await workingPixels(model, crop, w, h)
   const before = Float32Array.from(net)
@@ -124,10 +123,10 @@ export async function removeObject(input: TaskInput, ctx: PassContext): Promise<
   const out = await bridgePass(model, zSource, lw, lh, { mask: { data: hole, width: w, height: h } }, input, ctx)
   const edited = await timed(ctx, 'transfer', async () => {
     const patchSmall = chwToRaster(out, w, h, lo, hi, image.bitDepth)
-    const patch = await resizeRaster(patchSmall, rect.width, rect.height, { kernel: 'lanczos3' })
+    const patch = await resizeRaster(patchSmall, rect.width, rect.height, { kernel: 'lanczos3', region: at })
     const lift = findShadowLift(before, out, hole, w, h, lo, hi)
     // The lift makes the one copy of the photo; the patch then goes into that copy.
-    return lift ? pasteBack(applyShadowLift(image, rect, lift), patch, rect, alpha, true) : pasteBack(image, patch, rect, alpha)
+    return lift ? pasteBack(applyShadowLift(image, rect, lift), patch, paste.rect, paste.alpha, true) : pasteBack(image, patch, paste.rect, paste.alpha)
   })
   return { image: edited, working: { width: w, height: h } }
 }

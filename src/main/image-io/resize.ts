@@ -3,11 +3,24 @@ import type { Raster } from './types.ts'
 
 export type ResizeKernel = 'lanczos3' | 'linear' | 'nearest' | 'cubic'
 
+export interface ResizeOptions {
+  kernel?: ResizeKernel
+  /**
+   * Return only this part of the resized image (in its coordinates). libvips computes on demand,
+   * so the work follows the region, not the whole output.
+   */
+  region?: { left: number; top: number; width: number; height: number }
+}
+
 /** Resamples to exactly width x height (aspect not kept), keeping channels and bit depth. */
-export async function resizeRaster(r: Raster, width: number, height: number, opts?: { kernel?: ResizeKernel }): Promise<Raster> {
+export async function resizeRaster(r: Raster, width: number, height: number, opts?: ResizeOptions): Promise<Raster> {
   validateRaster(r)
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw new RangeError(`resizeRaster needs a positive integer size, got ${width} x ${height}`)
+  }
+  const region = opts?.region
+  if (region && !(region.left >= 0 && region.top >= 0 && region.width >= 1 && region.height >= 1 && region.left + region.width <= width && region.top + region.height <= height)) {
+    throw new RangeError(`resizeRaster's region ${JSON.stringify(region)} is not inside ${width} x ${height}`)
   }
   const hasAlpha = r.channels === 2 || r.channels === 4
   // sharp premultiplies alpha around the resample (so transparent pixels do not bleed colour),
@@ -16,9 +29,9 @@ export async function resizeRaster(r: Raster, width: number, height: number, opt
   // NOTE: sharp's raw output keeps only the first band of a 'b-w' image, dropping grey+alpha's
   // alpha; so grey+alpha goes through RGBA and comes back as bands 0 and 3.
   const space = r.channels === 2 ? colourspaceFor(4, work.bitDepth) : colourspaceFor(r.channels, work.bitDepth)
-  const pipeline = sharpFromRaster(work)
-    .resize(width, height, { fit: 'fill', kernel: opts?.kernel ?? 'lanczos3' })
-    .toColourspace(space)
+  let pipeline = sharpFromRaster(work).resize(width, height, { fit: 'fill', kernel: opts?.kernel ?? 'lanczos3' })
+  if (region) pipeline = pipeline.extract(region) // after resize: a crop of the output
+  pipeline = pipeline.toColourspace(space)
   let out = await rasterFromPipeline(pipeline, work.bitDepth)
   if (r.channels === 2) out = greyAlphaOf(out)
   return work === r ? out : narrow(out)
