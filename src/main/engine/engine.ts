@@ -157,16 +157,19 @@ export class Engine {
   }
 
   private async readInputs(request: EditRequest, ctx: PassContext, prefetched?: RunOptions['prefetched']) {
+    // A mask file is decoded while the photo is: its target size comes from the photo's header.
+    const maskFile = isAutoMask(request.mask) ? undefined : request.mask
+    const maskRead = maskFile ? probeImage(request.image).then(({ width, height }) => readMask(maskFile, width, height)) : undefined
+    maskRead?.catch(() => {}) // a bad photo is reported first; its mask's error is then moot
     const { info, raster } = await timed(ctx, 'read', () => prefetched ?? readImage(request.image))
     let autoModel: string | undefined
     let mask: Uint8Array
-    if (isAutoMask(request.mask)) {
+    if (maskRead) {
+      mask = await timed(ctx, 'read', () => maskRead)
+    } else {
       const auto = await this.autoMask(raster, ctx)
       mask = auto.mask
       autoModel = auto.model
-    } else {
-      const file = request.mask
-      mask = await timed(ctx, 'read', () => readMask(file, raster.width, raster.height))
     }
     const refine = request.maskRefine
     if (refine) mask = await timed(ctx, 'read', () => refineMask(mask, raster.width, raster.height, refine))

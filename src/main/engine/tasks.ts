@@ -123,10 +123,12 @@ export async function removeObject(input: TaskInput, ctx: PassContext): Promise<
   const out = await bridgePass(model, zSource, lw, lh, { mask: { data: hole, width: w, height: h } }, input, ctx)
   const edited = await timed(ctx, 'transfer', async () => {
     const patchSmall = chwToRaster(out, w, h, lo, hi, image.bitDepth)
-    const patch = await resizeRaster(patchSmall, rect.width, rect.height, { kernel: 'lanczos3', region: at })
+    // libvips resizes the patch on its own threads while the shadow lift is found and applied here.
+    const patch = resizeRaster(patchSmall, rect.width, rect.height, { kernel: 'lanczos3', region: at })
     const lift = findShadowLift(before, out, hole, w, h, lo, hi)
     // The lift makes the one copy of the photo; the patch then goes into that copy.
-    return lift ? pasteBack(applyShadowLift(image, rect, lift), patch, paste.rect, paste.alpha, true) : pasteBack(image, patch, paste.rect, paste.alpha)
+    const lifted = lift ? applyShadowLift(image, rect, lift) : undefined
+    return lifted ? pasteBack(lifted, await patch, paste.rect, paste.alpha, true) : pasteBack(image, await patch, paste.rect, paste.alpha)
   })
   return { image: edited, working: { width: w, height: h } }
 }
