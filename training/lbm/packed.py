@@ -10,6 +10,7 @@ Pairs per task (the render frames are those of lbm/pairs.py):
 | remove | renders (half) | shadow, loose mask filled with noise | empty | the loose mask |
 | remove | photos (half) | photo, object-shaped mask filled with noise | photo | the mask |
 | relight | renders | subject of `shadow` (light 1) pasted on `relit` (light 2) | relit | subject mask, RGB light map of light 2 (left empty 40% of the time: the background decides) |
+| relight | photos + cut-outs (share `relight_cutouts`, default none) | a cut-out pasted on a photo | the same with the cut-out relit by a random light (`relit_cutout`) | its alpha, RGB light map of that light (always given: the photo does not show it) |
 | segment | renders (half) | a frame | subject mask | - |
 | segment | photos + cut-outs (half) | a cut-out pasted on a photo, with a soft cast shadow | its alpha | - |
 
@@ -29,6 +30,7 @@ from PIL import Image
 
 from .light import Light
 from .pairs import loosen, mirrored
+from render.common import kelvin_rgb  # plain Python (no bpy): the light colours the renders use
 
 FRAMES = ("shadow", "noshadow", "empty", "relit")
 SHADOW, NOSHADOW, EMPTY, RELIT = range(4)
@@ -38,14 +40,43 @@ def _light(m: dict) -> Light:
     return Light(m["azimuth"], m["elevation"], m["softness"], m["intensity"], tuple(m["colour"]))
 
 
+def relit_cutout(rgb: torch.Tensor, alpha: torch.Tensor, light: Light) -> torch.Tensor:
+    """A cut-out (RGB in [0, 1], sRGB; alpha 1,H,W) lit by `light`, for relighting pairs without a
+    renderer. Its normals are those of a "puffball": the alpha, blurred over half the subject's
+    size, taken as a height field, so the rims face sideways and the middle faces the camera. The
+    shading is Lambertian with wrap-around (softer lights reach further round), over an ambient
+    floor, in linear light, tinted by the light's colour. The cut-out's own lighting stays under
+    it, as a photo's does; outside the alpha nothing is defined (callers composite)."""
+    size = max(4.0, float(alpha.sum()) ** 0.5)
+    r = max(1, int(0.25 * size))
+    height = alpha[None]
+    for _ in range(2):  # two box blurs: a smooth bump over the whole subject
+        height = F.avg_pool2d(height, 2 * r + 1, stride=1, padding=r, count_include_pad=False)
+    height = height[0, 0]
+    gy, gx = torch.gradient(height * (0.5 * size))
+    # Camera coordinates: x right, y up, z toward the viewer (image rows run down, so y = +d/drow).
+    n = torch.stack([-gx, gy, torch.ones_like(gx)])
+    n = n / n.norm(dim=0, keepdim=True)
+    az, el = math.radians(light.azimuth), math.radians(light.elevation)
+    l = torch.tensor([math.cos(el) * math.cos(az), math.sin(el), -math.cos(el) * math.sin(az)], device=rgb.device)
+    wrap = light.softness
+    diffuse = (((n * l.view(3, 1, 1)).sum(0) + wrap) / (1 + wrap)).clamp(0, 1)
+    ambient = 0.3
+    shade = ambient + (1 - ambient) * light.intensity * diffuse
+    colour = torch.tensor(light.colour, device=rgb.device).view(3, 1, 1)
+    linear = rgb.clamp(0, 1) ** 2.2 * shade * colour
+    return linear.clamp(0, 1) ** (1 / 2.2)
+
+
 def _u8(path: Path, mode: str) -> torch.Tensor:
     a = np.asarray(Image.open(path).convert(mode), dtype=np.uint8)
     return torch.from_numpy(a.copy()).permute(2, 0, 1) if a.ndim == 3 else torch.from_numpy(a.copy())[None]
 
 
 class Pack:
-    def __init__(self, root: Path, device: torch.device, crop: int = 224, seed: int = 0):
+    def __init__(self, root: Path, device: torch.device, crop: int = 224, seed: int = 0, relight_cutouts: float = 0.0):
         self.device, self.crop = device, crop
+        self.relight_cutouts = relight_cutouts  # share of a relight training batch from relit cut-outs
         self.gen = torch.Generator().manual_seed(seed)                    # index and scalar draws
         self.noise = torch.Generator(device=device).manual_seed(seed + 1)  # bulk noise, on the device
         scenes = {"train": [], "val": []}
@@ -151,7 +182,8 @@ class Pack:
         return {"source": src, "target": tgt, "mask": mask, "lights": self._lights(split, idx, flips, 0)}
 
     def _relight(self, n: int, split: str) -> dict:
-        idx, flips = self._draw(split, n)
+        n_cut = round(n * self.relight_cutouts) if split == "train" and self.cutouts else 0
+        idx, flips = self._draw(split, n - n_cut)
         (lit1, lit2), mask = self._render_crops(split, idx, (SHADOW, RELIT))
         lit1, lit2, mask = self._augment([lit1, lit2, mask], flips)
         lights = self._lights(split, idx, flips, 1)
@@ -159,7 +191,29 @@ class Pack:
             keep = (torch.rand(len(lights), generator=self.gen) < 0.6).tolist()
             lights = [l if k else None for l, k in zip(lights, keep)]
         source = mask * lit1 + (1 - mask) * lit2
+        if n_cut:
+            s, t, m, ls = self._relit_cutouts(n_cut)
+            source, lit2, mask, lights = torch.cat([source, s]), torch.cat([lit2, t]), torch.cat([mask, m]), lights + ls
         return {"source": source, "target": lit2, "mask": mask, "lights": lights}
+
+    def _relit_cutouts(self, n: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, list[Light]]:
+        """Cut-outs on photo crops, before and after `relit_cutout` under a random light."""
+        bg, = self._augment([self._photo_crops(n)], torch.rand(n, generator=self.gen) < 0.5)
+        sources, targets, alphas, lights = [], [], [], []
+        for k in range(n):
+            rgb, alpha, _ = self._placed_cutout()
+            light = self._random_light()
+            sources.append(alpha * (rgb * 2 - 1) + (1 - alpha) * bg[k])
+            targets.append(alpha * (relit_cutout(rgb, alpha, light) * 2 - 1) + (1 - alpha) * bg[k])
+            alphas.append(alpha)
+            lights.append(light)
+        return torch.stack(sources), torch.stack(targets), torch.stack(alphas), lights
+
+    def _random_light(self) -> Light:
+        """Drawn as the renders draw theirs (training/render/common.py sample_light)."""
+        u = self._uniform(6).tolist()
+        colour = (1.0, 1.0, 1.0) if u[4] < 0.5 else tuple(kelvin_rgb(2800 + 6200 * u[5]))
+        return Light(360 * u[0], 5 + 85 * u[1], u[2], 0.7 + 0.6 * u[3], colour)
 
     def _remove(self, n: int, split: str) -> dict:
         n_render = n // 2 if split == "train" else n
@@ -190,27 +244,34 @@ class Pack:
             img = (img + sigma * torch.randn(img.shape, generator=self.noise, device=self.device)).clamp(-1, 1)
         return {"image": img, "mask": (mask > 0.5).float()}
 
+    def _placed_cutout(self) -> tuple[torch.Tensor, torch.Tensor, tuple[int, int]]:
+        """A random cut-out at a random scale (5 to 50% cover), flip and place: RGB in [0, 1], alpha
+        (both crop-sized) and the cut-out's placed height and width."""
+        c = self.crop
+        cut = self.cutouts[int(self._ints(len(self.cutouts), 1))].float() / 255
+        h, w = cut.shape[1:]
+        cover = float(self._uniform(1, 0.05, 0.5))
+        s = math.sqrt(cover * c * c / max(1.0, float((cut[3] > 0.5).sum())))
+        s = min(s, c / h, c / w)
+        nh, nw = max(8, int(h * s)), max(8, int(w * s))
+        cut = F.interpolate(cut[None], size=(nh, nw), mode="bilinear", align_corners=False)[0]
+        if bool(torch.rand(1, generator=self.gen) < 0.5):
+            cut = cut.flip(-1)
+        y, x = int(self._ints(c - nh + 1, 1)), int(self._ints(c - nw + 1, 1))
+        alpha = torch.zeros(1, c, c, device=self.device)
+        alpha[:, y:y + nh, x:x + nw] = cut[3:]
+        rgb = torch.zeros(3, c, c, device=self.device)
+        rgb[:, y:y + nh, x:x + nw] = cut[:3]
+        return rgb, alpha, (nh, nw)
+
     def _composites(self, n: int) -> tuple[torch.Tensor, torch.Tensor]:
         """Cut-outs on photo crops: random scale (5 to 50% cover), place, colour, soft cast shadow."""
         bg, = self._augment([self._photo_crops(n)], torch.rand(n, generator=self.gen) < 0.5, jitter=0.15)
         out, alphas = [], []
-        c = self.crop
-        for k, i in enumerate(self._ints(len(self.cutouts), n).tolist()):
-            cut = self.cutouts[i].float() / 255
-            h, w = cut.shape[1:]
-            cover = float(self._uniform(1, 0.05, 0.5))
-            s = math.sqrt(cover * c * c / max(1.0, float((cut[3] > 0.5).sum())))
-            s = min(s, c / h, c / w)
-            nh, nw = max(8, int(h * s)), max(8, int(w * s))
-            cut = F.interpolate(cut[None], size=(nh, nw), mode="bilinear", align_corners=False)[0]
-            if bool(torch.rand(1, generator=self.gen) < 0.5):
-                cut = cut.flip(-1)
-            y, x = int(self._ints(c - nh + 1, 1)), int(self._ints(c - nw + 1, 1))
-            alpha = torch.zeros(1, c, c, device=self.device)
-            alpha[:, y:y + nh, x:x + nw] = cut[3:]
-            rgb = torch.zeros(3, c, c, device=self.device)
+        for k in range(n):
+            rgb, alpha, (nh, nw) = self._placed_cutout()
             gain = (1 + 0.2 * (2 * torch.rand(3, 1, 1, generator=self.gen) - 1)).to(self.device)
-            rgb[:, y:y + nh, x:x + nw] = (cut[:3] * gain).clamp(0, 1) * 2 - 1
+            rgb = (rgb * gain).clamp(0, 1) * 2 - 1
             b = bg[k]
             if bool(torch.rand(1, generator=self.gen) < 0.6):  # a shadow on the ground, offset and blurred
                 dy, dx = int(self._ints(nh // 3 + 1, 1)), int(self._ints(nw // 2 + 1, 1)) - nw // 4

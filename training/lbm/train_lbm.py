@@ -61,7 +61,8 @@ class PackedPairs:
     """Pairs cut on the training device from a pack (training/pack.py, lbm/packed.py)."""
 
     def __init__(self, cfg: dict, root: Path, device: torch.device):
-        self.pack = Pack(root / cfg["data"]["pack"], device, cfg["data"].get("crop", 224), cfg["seed"])
+        data = cfg["data"]
+        self.pack = Pack(root / data["pack"], device, data.get("crop", 224), cfg["seed"], data.get("relight_cutouts", 0.0))
         self.task = cfg["task"]
         self.val = self.pack.batch(self.task, 32, "val")
         self.summary = self.pack.summary()

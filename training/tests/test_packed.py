@@ -15,7 +15,8 @@ sys.path.insert(0, str(ROOT))
 import pack  # noqa: E402
 from lbm import checkpoint  # noqa: E402
 from lbm.models import Decoder, Encoder, VaeConfig  # noqa: E402
-from lbm.packed import Pack  # noqa: E402
+from lbm.light import Light  # noqa: E402
+from lbm.packed import Pack, relit_cutout  # noqa: E402
 from test_train_lbm import fake_cache  # noqa: E402
 
 
@@ -58,6 +59,34 @@ def test_batches_hold_the_promised_pairs(tmp_path):
     assert b["mask"][3:].sum() > 0  # the composites have their cut-out
     v = p.batch("shadow", 4, "val")
     assert v["source"].shape[0] == 2  # validation: the held-out scenes, once each
+
+
+def test_relight_batches_mix_in_relit_cutouts(tmp_path):
+    p = Pack(fake_pack(tmp_path), torch.device("cpu"), crop=48, relight_cutouts=0.5)
+    b = p.batch("relight", 6)
+    assert b["source"].shape == (6, 3, 48, 48) and len(b["lights"]) == 6
+    assert all(l is not None for l in b["lights"][3:])  # the photo does not show a cut-out's light: always given
+    outside = b["mask"].expand_as(b["source"]) == 0
+    assert torch.equal(b["source"][outside], b["target"][outside])
+    cut = b["mask"][3:].expand(-1, 3, -1, -1) > 0.5
+    assert cut.any() and not torch.equal(b["source"][3:][cut], b["target"][3:][cut])
+    assert p.batch("relight", 4, "val")["source"].shape[0] == 2  # validation stays on the renders
+
+
+def test_relit_cutout_lights_the_side_facing_the_light():
+    yy, xx = torch.meshgrid(torch.arange(64.0), torch.arange(64.0), indexing="ij")
+    alpha = (((yy - 31.5) ** 2 + (xx - 31.5) ** 2) < 24 ** 2).float()[None]
+    grey = torch.full((3, 64, 64), 0.5)
+    left, right = (slice(None), slice(20, 44), slice(10, 26)), (slice(None), slice(20, 44), slice(38, 54))
+    lit = relit_cutout(grey, alpha, Light(0, 20, 0.0, 1.0))  # from the right of the picture
+    assert lit[right].mean() > lit[left].mean() + 0.1
+    lit = relit_cutout(grey, alpha, Light(180, 20, 0.0, 1.0))  # from the left
+    assert lit[left].mean() > lit[right].mean() + 0.1
+    front = relit_cutout(grey, alpha, Light(270, 30, 0.5, 1.0))  # camera side
+    back = relit_cutout(grey, alpha, Light(90, 30, 0.5, 1.0))    # behind the subject: mostly in its own shade
+    assert front[:, 24:40, 24:40].mean() > back[:, 24:40, 24:40].mean() + 0.1
+    warm = relit_cutout(grey, alpha, Light(270, 60, 1.0, 1.0, (1.0, 0.6, 0.3)))
+    assert warm[0, 32, 32] > warm[1, 32, 32] > warm[2, 32, 32]  # the light's colour tints the subject
 
 
 def test_training_from_a_pack(tmp_path):
