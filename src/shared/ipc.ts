@@ -41,6 +41,12 @@ export const previewOptionsSchema = z.strictObject({
   maxLongSide: z.number().int().min(64).max(4096)
 })
 
+/** "Select subject" at a screen size; with `at` (a click, in that size's pixels) only the subject there. */
+export const subjectOptionsSchema = z.strictObject({
+  maxLongSide: z.number().int().min(64).max(4096),
+  at: z.strictObject({ x: z.number().min(0).max(4096), y: z.number().min(0).max(4096) }).optional()
+})
+
 /** Largest upload (a painted mask, a dropped or pasted photo) in base64 characters: 64 MiB. */
 export const MAX_UPLOAD_BASE64 = 64 * 1024 * 1024
 const base64 = z.string().min(1).max(MAX_UPLOAD_BASE64).regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64')
@@ -112,8 +118,11 @@ export const invokeArgs = {
   'photo:put': z.tuple([photoUploadSchema]),
   'image:load': z.tuple([z.string().min(1), previewOptionsSchema]),
   'image:export': z.tuple([exportRequestSchema]),
-  /** "Select subject": the photo's automatic subject mask at a screen size (long side maxLongSide). */
-  'subject:select': z.tuple([z.string().min(1), previewOptionsSchema]),
+  /**
+   * "Select subject": the photo's automatic subject mask at a screen size (long side maxLongSide);
+   * with `at`, only the subject under that click (the editor's Pick tool).
+   */
+  'subject:select': z.tuple([z.string().min(1), subjectOptionsSchema]),
   /** Cancels the full-size edits in flight (IPC has no way to abort one call). */
   'edit:cancel': z.tuple([])
 } as const

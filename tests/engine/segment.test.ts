@@ -4,12 +4,13 @@
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import sharp from 'sharp'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { Engine, EditError } from '../../src/main/engine/engine.ts'
 import { loadSegmenter } from '../../src/main/engine/model.ts'
 import { listModels } from '../../src/main/engine/registry.ts'
-import { segmentSubject, segmentWorkingSize } from '../../src/main/engine/segment.ts'
+import { pickSubject, segmentSubject, segmentWorkingSize } from '../../src/main/engine/segment.ts'
 import { guidedUpsample } from '../../src/main/engine/transfer.ts'
 import { readImage, type Raster } from '../../src/main/image-io/index.ts'
 import { samplePath } from '../../src/main/samples.ts'
@@ -157,6 +158,44 @@ describe('edge-aware upsampling (guided filter, the photo as guide)', () => {
   })
 })
 
+describe('picking one subject with a click', () => {
+  // Two subjects (cores of 255 with a soft rim of 100) and a soft haze (40) far from both.
+  const W = 80
+  const H = 40
+  function twoSubjects(): Uint8Array {
+    const m = new Uint8Array(W * H)
+    for (let y = 0; y < H; y++)
+      for (let x = 0; x < W; x++) {
+        const i = y * W + x
+        if (y >= 10 && y < 30 && x >= 10 && x < 25) m[i] = 255
+        else if (y >= 8 && y < 32 && x >= 8 && x < 27) m[i] = 100
+        if (y >= 12 && y < 28 && x >= 45 && x < 60) m[i] = 255
+        if (y >= 34 && x >= 70) m[i] = 40
+      }
+    return m
+  }
+  const count = (m: Uint8Array, f: (v: number, i: number) => boolean) => m.reduce((n, v, i) => n + (f(v, i) ? 1 : 0), 0)
+
+  it('keeps the subject under the click with its soft rim, and clears the others', () => {
+    const m = twoSubjects()
+    const left = pickSubject(m, W, H, { x: 15, y: 20 }, 4, 3)!
+    expect(count(left, (v) => v === 255)).toBe(15 * 20)
+    expect(count(left, (v) => v === 100)).toBe(19 * 24 - 15 * 20) // the whole rim, within 3 px of the core
+    expect(count(left, (v, i) => v > 0 && i % W >= 40)).toBe(0) // the other subject and the haze are gone
+    const right = pickSubject(m, W, H, { x: 50, y: 20 }, 4, 3)!
+    expect(count(right, (v) => v === 255)).toBe(15 * 16)
+    expect(count(right, (v, i) => v > 0 && i % W < 40)).toBe(0)
+  })
+
+  it('takes the nearest subject for a click just beside it, and none for a click far from all', () => {
+    const m = twoSubjects()
+    const beside = pickSubject(m, W, H, { x: 62.4, y: 20 }, 4, 3)! // 3 px right of the right subject
+    expect(count(beside, (v) => v === 255)).toBe(15 * 16)
+    expect(pickSubject(m, W, H, { x: 35, y: 5 }, 4, 3)).toBeNull()
+    expect(pickSubject(m, W, H, { x: 75, y: 38 }, 4, 3)).toBeNull() // haze is not a subject
+  })
+})
+
 describe('segmenting a photo with the real segment models (tiny-segment, and the default lbm-segment through the engine)', () => {
   let engine: Engine
   let out: string
@@ -193,6 +232,24 @@ describe('segmenting a photo with the real segment models (tiny-segment, and the
     expect(r.model).toBe('lbm-segment')
     expect(r.device.kind).toBe('cpu')
     await expect(engine.segment(path.join(out, 'missing.jpg'))).rejects.toThrow(/missing\.jpg/)
+  })
+
+  it('picks one of several subjects with a click (the shipped model finds the ball caps apart)', async () => {
+    const caps = fileURLToPath(new URL('../fixtures/photos/ball-caps.jpg', import.meta.url))
+    const all = await engine.segment(caps, { maxLongSide: 768 })
+    const selected = (m: Uint8Array, x0: number, x1: number) => {
+      let n = 0
+      for (let y = 0; y < all.height; y++) for (let x = x0; x < x1; x++) n += m[y * all.width + x] > 127 ? 1 : 0
+      return n
+    }
+    // The yellow cap (x 72 to 313) and the orange one (318 to 450) are both in the whole selection.
+    expect(selected(all.mask, 0, 316)).toBeGreaterThan(20_000)
+    expect(selected(all.mask, 316, 451)).toBeGreaterThan(4_000)
+    const orange = await engine.segment(caps, { maxLongSide: 768, at: { x: 384, y: 226 } })
+    expect(selected(orange.mask, 316, 451)).toBeGreaterThan(0.95 * selected(all.mask, 316, 451)) // less stray specks
+    expect(selected(orange.mask, 0, 316) + selected(orange.mask, 451, all.width)).toBe(0)
+    expect(orange.totalMs).toBeLessThan(all.totalMs) // the click re-used the photo's segmentation
+    await expect(engine.segment(caps, { maxLongSide: 768, at: { x: 700, y: 40 } })).rejects.toMatchObject({ code: 'NO_SUBJECT_HERE' })
   })
 
   it('casts a shadow and relights with mask: auto, reporting the segment stage and model', async () => {

@@ -129,6 +129,9 @@ describe('subject:select', () => {
     expect(await dispatch(handlers, 'subject:select', ['/photo.jpg', { maxLongSide: 8 }], ctx)).toMatchObject({ ok: false, code: 'BAD_REQUEST' })
     expect(await dispatch(handlers, 'subject:select', ['', { maxLongSide: 512 }], ctx)).toMatchObject({ ok: false, code: 'BAD_REQUEST' })
     expect(await dispatch(handlers, 'subject:select', ['/photo.jpg', { maxLongSide: 512, model: 'x' }], ctx)).toMatchObject({ ok: false, code: 'BAD_REQUEST' })
+    for (const at of [{ x: -1, y: 5 }, { x: 5 }, { x: 5, y: Number.NaN }, { x: 5, y: 5, z: 1 }, [5, 5]]) {
+      expect(await dispatch(handlers, 'subject:select', ['/photo.jpg', { maxLongSide: 512, at }], ctx)).toMatchObject({ ok: false, code: 'BAD_REQUEST' })
+    }
     expect(calls).toEqual([])
   })
 
@@ -136,7 +139,6 @@ describe('subject:select', () => {
     const engine = new Engine({ device: 'cpu' })
     const handlers = createHandlers({ engine, samplesDir: '/s', outputDir: '/o', openImage: async () => null })
     const r = await dispatch(handlers, 'subject:select', [samplePath('still-life.jpg'), { maxLongSide: 400 }], { emit: () => {} })
-    await engine.dispose()
     if (!r.ok) throw new Error(r.message)
     const v = r.value as { pngBase64: string; width: number; height: number; model: string; working: { width: number; height: number } }
     expect(v).toMatchObject({ width: 400, height: 300, model: 'lbm-segment', working: { width: 320, height: 240 } })
@@ -147,5 +149,8 @@ describe('subject:select', () => {
     expect(new Set(data).size).toBeGreaterThan(16)
     const missing = await dispatch(handlers, 'subject:select', ['/nowhere/x.jpg', { maxLongSide: 400 }], { emit: () => {} })
     expect(missing).toMatchObject({ ok: false })
+    const nothingThere = await dispatch(handlers, 'subject:select', [samplePath('still-life.jpg'), { maxLongSide: 400, at: { x: 2, y: 2 } }], { emit: () => {} })
+    expect(nothingThere).toMatchObject({ ok: false, code: 'NO_SUBJECT_HERE', message: expect.stringMatching(/no subject at \(2, 2\)/) })
+    await engine.dispose()
   })
 })

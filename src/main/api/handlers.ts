@@ -67,8 +67,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const png = await encodeImage(image, { format: 'png' })
       return { pngBase64: png.toString('base64'), width: image.width, height: image.height, device }
     },
-    'subject:select': async (ctx, file, { maxLongSide }) => {
-      const r = await engine.segment(file, { maxLongSide, signal: ctx.signal })
+    'subject:select': async (ctx, file, { maxLongSide, at }) => {
+      const r = await engine.segment(file, { maxLongSide, at, signal: ctx.signal })
       const png = await encodeImage({ width: r.width, height: r.height, channels: 1, bitDepth: 8, data: r.mask }, { format: 'png', metadata: 'strip' })
       return { pngBase64: png.toString('base64'), width: r.width, height: r.height, model: r.model, device: r.device, working: r.working, ms: r.totalMs }
     },

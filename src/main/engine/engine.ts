@@ -9,7 +9,7 @@ import { checkOutput, probeImage, readImage, readMask, refineMask, writeImage, t
 import { fitRaster, shrink } from './fit.ts'
 import { loadModel, loadSegmenter, type LoadedModel, type LoadedSegmenter } from './model.ts'
 import { listModels, defaultModelId, defaultModelsDir, type ModelSummary } from './registry.ts'
-import { segmentSubject, type SubjectMask } from './segment.ts'
+import { pickSubject, segmentSubject, type Point, type SubjectMask } from './segment.ts'
 import { maskBounds } from './geometry.ts'
 import type { DevicePreference, Logger } from './runtime.ts'
 import type { NoiseSource } from './sampler.ts'
@@ -48,6 +48,11 @@ export interface SegmentOptions {
   model?: string
   /** Shrink the photo to this long side first (the editor's view size); default: the photo's size. */
   maxLongSide?: number
+  /**
+   * Keep only the subject under this point (a click, in the returned mask's pixels) or the nearest
+   * one close to it, where the mask holds several; default: all of them.
+   */
+  at?: Point
   signal?: AbortSignal
 }
 
@@ -76,6 +81,7 @@ export class Engine {
   private readonly segmenters = new Map<string, Promise<LoadedSegmenter>>()
   private readonly latents = new LruCache<Float32Array>(12) // per photo: its latent, the latent decoded, its working-size pixels
   private readonly previews = new LruCache<Raster>(6)
+  private readonly subjects = new LruCache<SubjectMask>(2)
 
   constructor(opts: EngineOptions = {}) {
     this.modelsDir = opts.modelsDir ?? process.env.LBM_MODELS_DIR ?? defaultModelsDir()
@@ -125,10 +131,27 @@ export class Engine {
   async segment(image: string, opts: SegmentOptions = {}): Promise<SegmentResult> {
     const start = performance.now()
     const id = await this.segmentModelId(opts.model)
-    const [{ raster }, model] = await Promise.all([readImage(image), this.segmenter(id)])
-    opts.signal?.throwIfAborted()
-    const photo = opts.maxLongSide ? await shrink(raster, opts.maxLongSide) : raster
-    const result = await segmentSubject(model, photo, opts.signal)
+    const model = await this.segmenter(id)
+    await probeImage(image) // a missing or broken file gets image I/O's clear error first
+    // Cached per photo and size: clicks on one photo's objects re-use one segmentation.
+    const key = `${id}|${await fileKey(image)}|${opts.maxLongSide}`
+    let result = this.subjects.get(key)
+    if (!result) {
+      const { raster } = await readImage(image)
+      opts.signal?.throwIfAborted()
+      const photo = opts.maxLongSide ? await shrink(raster, opts.maxLongSide) : raster
+      result = await segmentSubject(model, photo, opts.signal)
+      this.subjects.set(key, result)
+    }
+    if (opts.at) {
+      const long = Math.max(result.width, result.height)
+      const picked = pickSubject(result.mask, result.width, result.height, opts.at, Math.round(0.02 * long), Math.max(2, Math.round(0.01 * long)))
+      if (!picked) {
+        const where = `(${Math.round(opts.at.x)}, ${Math.round(opts.at.y)})`
+        throw new EditError('NO_SUBJECT_HERE', `the automatic subject selection found no subject at ${where}; click on an object it finds, or paint the selection`)
+      }
+      result = { ...result, mask: picked }
+    }
     return { ...result, model: id, device: model.device, totalMs: performance.now() - start }
   }
 

@@ -55,3 +55,90 @@ export async function segmentSubject(model: LoadedSegmenter, photo: Raster, sign
   const t3 = performance.now()
   return { mask, width: photo.width, height: photo.height, working: { width: w, height: h }, timings: { resize: t1 - t0, network: t2 - t1, upsample: t3 - t2 } }
 }
+
+export interface Point {
+  x: number
+  y: number
+}
+
+/**
+ * "Click on an object": of the subjects the mask holds (its connected regions above half), the
+ * one under `at`, or the nearest within `reach` pixels of it; the rest of the mask is cleared,
+ * except the soft rim within `rim` pixels of the chosen region (its edge stays soft). Null when no
+ * region is that close.
+ */
+export function pickSubject(mask: Uint8Array, width: number, height: number, at: Point, reach: number, rim: number): Uint8Array | null {
+  const seed = nearestSelected(mask, width, height, at, reach)
+  if (seed < 0) return null
+  const region = floodRegion(mask, width, height, seed)
+  const near = grow(region, width, height, rim)
+  const out = new Uint8Array(mask.length)
+  for (let i = 0; i < mask.length; i++) {
+    // Other subjects' own pixels stay out even where the rim reaches them.
+    if (region[i] || (near[i] && mask[i] <= 127)) out[i] = mask[i]
+  }
+  return out
+}
+
+/** The index of the selected pixel (> 127) nearest to `at` within `reach`, or -1. */
+function nearestSelected(mask: Uint8Array, width: number, height: number, at: Point, reach: number): number {
+  const cx = Math.min(width - 1, Math.max(0, Math.round(at.x)))
+  const cy = Math.min(height - 1, Math.max(0, Math.round(at.y)))
+  let best = -1
+  let bestD = reach * reach + 1
+  for (let y = Math.max(0, cy - reach); y <= Math.min(height - 1, cy + reach); y++) {
+    for (let x = Math.max(0, cx - reach); x <= Math.min(width - 1, cx + reach); x++) {
+      const d = (x - cx) ** 2 + (y - cy) ** 2
+      if (d < bestD && mask[y * width + x] > 127) {
+        bestD = d
+        best = y * width + x
+      }
+    }
+  }
+  return best
+}
+
+/** The 4-connected region of selected pixels (> 127) holding `seed`: 1 inside. */
+function floodRegion(mask: Uint8Array, width: number, height: number, seed: number): Uint8Array {
+  const region = new Uint8Array(mask.length)
+  const stack = new Int32Array(mask.length)
+  let top = 0
+  region[seed] = 1
+  stack[top++] = seed
+  while (top > 0) {
+    const i = stack[--top]
+    const x = i % width
+    const next = [x > 0 ? i - 1 : -1, x < width - 1 ? i + 1 : -1, i - width, i + width]
+    for (const j of next) {
+      if (j >= 0 && j < mask.length && !region[j] && mask[j] > 127) {
+        region[j] = 1
+        stack[top++] = j
+      }
+    }
+  }
+  return region
+}
+
+/** 1 within a (2r+1)^2 box of any set pixel of `region` (a dilation, by two running maxima). */
+function grow(region: Uint8Array, width: number, height: number, r: number): Uint8Array {
+  const rows = new Uint8Array(region.length)
+  for (let y = 0; y < height; y++) {
+    let last = -Infinity // the last set column seen
+    const row = y * width
+    for (let x = 0; x < width + r; x++) {
+      if (x < width && region[row + x]) last = x
+      const o = x - r
+      if (o >= 0 && o < width) rows[row + o] = x - last <= 2 * r ? 1 : 0
+    }
+  }
+  const out = new Uint8Array(region.length)
+  for (let x = 0; x < width; x++) {
+    let last = -Infinity
+    for (let y = 0; y < height + r; y++) {
+      if (y < height && rows[y * width + x]) last = y
+      const o = y - r
+      if (o >= 0 && o < height) out[o * width + x] = y - last <= 2 * r ? 1 : 0
+    }
+  }
+  return out
+}
