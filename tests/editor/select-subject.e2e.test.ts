@@ -51,6 +51,15 @@ const selected = async () => Number(await page.locator('.editor-view').getAttrib
 const statusText = () => page.locator('.status').textContent()
 const canvasShot = async () => (await page.locator('.editor-view canvas').first().screenshot()).toString('base64')
 
+/** Page point of a fraction (u, v) of a picture fitted in the view (fitView's 16 px margin). */
+async function pictureBox(size: { width: number; height: number }) {
+  const box = (await page.locator('.editor-view').boundingBox())!
+  const scale = Math.min((box.width - 32) / size.width, (box.height - 32) / size.height)
+  const x = box.x + (box.width - size.width * scale) / 2
+  const y = box.y + (box.height - size.height * scale) / 2
+  return (u: number, v: number) => ({ x: x + u * size.width * scale, y: y + v * size.height * scale })
+}
+
 describe('Select subject', () => {
   let before: string
   let auto: number
@@ -93,6 +102,41 @@ describe('Select subject', () => {
     await expect.poll(selected, { timeout: 20_000 }).toBe(auto)
     await page.keyboard.press('Control+z')
     await expect.poll(selected).toBeLessThan(auto) // back to the erased one: each action one step
+    expect(problems).toEqual([])
+  })
+})
+
+describe('Pick (a click selects one of several subjects)', () => {
+  // Kodak's ball caps: the shipped model finds the yellow, orange and green caps as separate subjects.
+  const caps = fileURLToPath(new URL('../fixtures/photos/ball-caps.jpg', import.meta.url))
+  let all: number
+
+  it('picks the orange cap alone, as one undo step, after Select subject took three', async () => {
+    await page.getByLabel('Photo', { exact: true }).fill(caps)
+    await page.getByLabel('Photo', { exact: true }).press('Enter')
+    await expect.poll(statusText, { timeout: 15_000 }).toMatch(/Opened ball-caps \(768×512\)/)
+    await page.getByRole('button', { name: 'Select subject' }).click()
+    await expect.poll(statusText, { timeout: 20_000 }).toMatch(/^Selected the subject/)
+    await expect.poll(selected).toBeGreaterThan(0.05)
+    all = await selected()
+    await page.keyboard.press('k')
+    expect(await page.locator('.editor-view').getAttribute('data-tool')).toBe('pick.idle')
+    const at = await pictureBox({ width: 768, height: 512 })
+    const orange = at(384 / 768, 226 / 512)
+    await page.mouse.click(orange.x, orange.y)
+    await expect.poll(statusText, { timeout: 20_000 }).toMatch(/^Picked the object \(lbm-segment, \d+ ms\)/)
+    await expect.poll(selected).toBeLessThan(all / 2) // one cap of three, the big yellow one not among them
+    expect(await selected()).toBeGreaterThan(0.01)
+    await page.keyboard.press('Control+z')
+    await expect.poll(selected).toBe(all)
+  })
+
+  it('says so when the click is on no subject, and keeps the selection', async () => {
+    const at = await pictureBox({ width: 768, height: 512 })
+    const sky = at(0.9, 0.08)
+    await page.mouse.click(sky.x, sky.y)
+    await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 20_000 }).toMatch(/Could not pick an object there: .*no subject at/)
+    expect(await selected()).toBe(all)
     expect(problems).toEqual([])
   })
 })

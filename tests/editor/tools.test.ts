@@ -7,6 +7,7 @@ function recorder(size = 20) {
   const log: string[] = []
   const committed: MaskOp[] = []
   const lights: Point[] = []
+  const picks: Point[] = []
   let draft: MaskOp | null = null
   const host: ToolHost = {
     brushSize: () => size,
@@ -17,10 +18,11 @@ function recorder(size = 20) {
       committed.push(op)
     },
     moveLight: (p) => void lights.push(p),
+    pickSubject: (p) => void picks.push(p),
     commit: () => void log.push('commit'),
     bail: () => void log.push('bail')
   }
-  return { host, log, committed, lights, draft: () => draft }
+  return { host, log, committed, lights, picks, draft: () => draft }
 }
 
 const at = (x: number, y: number, extra: { button?: number; alt?: boolean } = {}) => ({ x, y, button: 0, ...extra })
@@ -163,5 +165,36 @@ describe('light', () => {
     light.cancel()
     expect(r.log).toEqual(['begin', 'bail'])
     expect(light.busy).toBe(false)
+  })
+})
+
+describe('pick', () => {
+  it('asks for the subject under a click, and touches neither the history nor the mask itself', () => {
+    const r = recorder()
+    const { pick } = createTools(r.host)
+    pick.pointerDown(at(40, 30))
+    expect(pick.path).toBe('pick.pressed')
+    pick.pointerMove(at(41, 30)) // a tremble under the drag threshold is still a click
+    pick.pointerUp(at(41, 30))
+    expect(pick.path).toBe('pick.idle')
+    expect(r.picks).toEqual([{ x: 40, y: 30 }])
+    expect(r.log).toEqual([]) // the editor adds the answer as one step when it comes
+    expect(r.committed).toEqual([])
+  })
+
+  it('picks nothing on a drag, a secondary button or Esc', () => {
+    const r = recorder()
+    const { pick } = createTools(r.host)
+    pick.pointerDown(at(10, 10))
+    pick.pointerMove(at(30, 10))
+    expect(pick.path).toBe('pick.dragged')
+    pick.pointerUp(at(30, 10))
+    pick.pointerDown(at(10, 10, { button: 2 }))
+    expect(pick.path).toBe('pick.idle')
+    pick.pointerDown(at(10, 10))
+    pick.cancel()
+    pick.pointerUp(at(10, 10))
+    expect(pick.path).toBe('pick.idle')
+    expect(r.picks).toEqual([])
   })
 })

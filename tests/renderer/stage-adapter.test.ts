@@ -24,6 +24,7 @@ function setup() {
     begin: () => {},
     commitMask: (op) => void committed.push(op),
     moveLight: () => {},
+    pickSubject: () => {},
     commit: () => {},
     bail: () => {}
   }

@@ -92,6 +92,8 @@ export function Editor() {
   const viewBox = useRef<HTMLDivElement>(null)
   const spaceHeld = useRef(false)
   const lightGrab = useRef(false)
+  /** The Pick tool's click, answered by this render's selectSubject (the tools outlive renders). */
+  const pickAt = useRef<(p: Point) => void>(() => {})
   const resultDoc = useRef<EditorDoc | null>(null)
   const mask = useMemo(() => document.createElement('canvas'), [])
   const maskPaths = useRef(new WeakMap<readonly MaskOp[], Promise<Result<string>>>())
@@ -224,6 +226,7 @@ export function Editor() {
         history.current.mark()
         lightGrab.current = true
       },
+      pickSubject: (p) => pickAt.current(p),
       moveLight(p) {
         const fr = frame()
         history.current.update((d) => {
@@ -329,31 +332,35 @@ export function Editor() {
 
   /**
    * "Select subject": the engine's automatic soft mask of the photo, at the size painted on,
-   * replaces the selection as one undo step; the brush, eraser and lasso then refine it.
+   * replaces the selection as one undo step; the brush, eraser and lasso then refine it. With
+   * `at` (the Pick tool's click), only the subject there.
    */
-  async function selectSubject() {
+  async function selectSubject(at?: Point) {
     const shown = live.current.photo
     if (!shown || selecting) return
+    if (at && (at.x < 0 || at.y < 0 || at.x >= mask.width || at.y >= mask.height)) return // a click beside the photo
     setError('')
     setSelecting(true)
-    setStatus('Selecting the subject…')
+    setStatus(at ? 'Picking the object…' : 'Selecting the subject…')
     try {
-      const r = await api.selectSubject(shown.path, { maxLongSide: VIEW_LONG_SIDE })
+      const r = await api.selectSubject(shown.path, { maxLongSide: VIEW_LONG_SIDE, ...(at ? { at } : {}) })
       if (live.current.photo !== shown) return // another photo was opened meanwhile
       if (!r.ok) {
         setStatus('')
-        return setError(`Could not select the subject: ${r.message}`)
+        return setError(at ? `Could not pick an object there: ${r.message}` : `Could not select the subject: ${r.message}`)
       }
       const img = new window.Image()
       img.src = `data:image/png;base64,${r.value.pngBase64}`
       await img.decode()
       addOp({ kind: 'image', id: registerMaskImage(img, mask.width, mask.height) })
       setDevice(r.value.device)
-      setStatus(`Selected the subject (${r.value.model}, ${Math.round(r.value.ms)} ms); refine it with the brush, eraser or lasso`)
+      const how = `(${r.value.model}, ${Math.round(r.value.ms)} ms); refine it with the brush, eraser or lasso`
+      setStatus(at ? `Picked the object ${how}` : `Selected the subject ${how}`)
     } finally {
       setSelecting(false)
     }
   }
+  pickAt.current = (p) => void selectSubject(p)
 
   // ---- History -----------------------------------------------------------------------------
   const undo = useCallback(() => {
@@ -677,7 +684,7 @@ export function Editor() {
             draft={draft}
             light={lightMarks}
             adapter={adapter}
-            cursor={spaceHeld.current ? 'grab' : toolId === 'light' ? 'pointer' : 'crosshair'}
+            cursor={spaceHeld.current ? 'grab' : toolId === 'light' || toolId === 'pick' ? 'pointer' : 'crosshair'}
           />
         ) : (
           <p className="hint">Open a photo: type its path, use the sample, drop a file here or paste one.</p>

@@ -1,7 +1,8 @@
 // The keyboard shortcuts, listed where a person looks for them (the ? button or key).
 export const SHORTCUTS: [keys: string, what: string][] = [
-  ['B / E / R / L / G', 'Brush, eraser, rectangle, lasso, light'],
+  ['B / E / R / L / K / G', 'Brush, eraser, rectangle, lasso, pick, light'],
   ['S', 'Select the subject automatically (then refine it with the brush, eraser or lasso)'],
+  ['K, then click an object', 'Pick: select only the object clicked, of those the automatic selection finds'],
   ['[  ]', 'Smaller / larger brush'],
   ['Alt + drag', 'Rectangle or lasso takes away from the selection'],
   ['Space + drag, middle button', 'Pan'],

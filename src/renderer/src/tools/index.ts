@@ -3,11 +3,12 @@
 import { brushTool } from './brush.ts'
 import { lassoTool } from './lasso.ts'
 import { lightTool } from './light.ts'
+import { pickTool } from './pick.ts'
 import { rectangleTool } from './rectangle.ts'
 import type { Tool } from './state-machine.ts'
 import type { ToolHost } from './types.ts'
 
-export const TOOL_IDS = ['brush', 'eraser', 'rectangle', 'lasso', 'light'] as const
+export const TOOL_IDS = ['brush', 'eraser', 'rectangle', 'lasso', 'pick', 'light'] as const
 export type ToolId = (typeof TOOL_IDS)[number]
 
 export const TOOL_LABELS: Record<ToolId, { label: string; key: string }> = {
@@ -15,6 +16,7 @@ export const TOOL_LABELS: Record<ToolId, { label: string; key: string }> = {
   eraser: { label: 'Eraser', key: 'E' },
   rectangle: { label: 'Rectangle', key: 'R' },
   lasso: { label: 'Lasso', key: 'L' },
+  pick: { label: 'Pick', key: 'K' },
   light: { label: 'Light', key: 'G' }
 }
 
@@ -24,6 +26,7 @@ export function createTools(host: ToolHost): Record<ToolId, Tool> {
     eraser: brushTool(host, 'subtract'),
     rectangle: rectangleTool(host),
     lasso: lassoTool(host),
+    pick: pickTool(host),
     light: lightTool(host)
   }
 }

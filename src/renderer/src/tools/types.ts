@@ -38,6 +38,8 @@ export interface ToolHost {
   begin(): void
   /** The gesture's lasting result: history squashes everything since begin into one step. */
   commitMask(op: MaskOp): void
+  /** Selects the subject under a click (the automatic selection's, one undo step when it answers). */
+  pickSubject(p: Point): void
   /** Moves the light to a point of the view (live, during a drag). */
   moveLight(p: Point): void
   /** Ends a gesture that changed things through moveLight: one undo step. */
