@@ -7,6 +7,7 @@ Pairs per task (the render frames are those of lbm/pairs.py):
 | task | from | source | target | conditioning |
 |---|---|---|---|---|
 | shadow | renders | noshadow | shadow | subject mask, grey light map of light 1 |
+| shadow | renders on photos (share `shadow_photos`, default none) | the render's subject pasted on a photo | the same with the render's shadow (shadow / noshadow) multiplied onto the photo | as above |
 | remove | renders (half) | shadow, loose mask filled with noise | empty | the loose mask |
 | remove | photos (half) | photo, object-shaped mask filled with noise | photo | the mask |
 | relight | renders | subject of `shadow` (light 1) pasted on `relit` (light 2) | relit | subject mask, RGB light map of light 2 (left empty 40% of the time: the background decides) |
@@ -38,6 +39,19 @@ SHADOW, NOSHADOW, EMPTY, RELIT = range(4)
 
 def _light(m: dict) -> Light:
     return Light(m["azimuth"], m["elevation"], m["softness"], m["intensity"], tuple(m["colour"]))
+
+
+def shadow_on_photo(noshadow: torch.Tensor, shadow: torch.Tensor, mask: torch.Tensor, photo: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Moves render pairs (N,3,H,W in [-1, 1], subject mask N,1,H,W) onto photo grounds: the subject
+    is pasted on the photo, and the render's cast shadow, as the ratio shadow / noshadow (at most 1:
+    a shadow only darkens), multiplies the photo. In sRGB values a ratio carries over from one
+    ground to another, since sRGB is close to a power of linear light."""
+    a, b = (noshadow + 1) / 2, (shadow + 1) / 2
+    ratio = torch.where(a > 0.02, b / a.clamp(min=0.02), torch.ones_like(a)).clamp(0, 1)
+    ground = (photo + 1) / 2
+    source = mask * a + (1 - mask) * ground
+    target = mask * a + (1 - mask) * ground * ratio
+    return source * 2 - 1, target * 2 - 1
 
 
 def relit_cutout(rgb: torch.Tensor, alpha: torch.Tensor, light: Light) -> torch.Tensor:
@@ -74,9 +88,11 @@ def _u8(path: Path, mode: str) -> torch.Tensor:
 
 
 class Pack:
-    def __init__(self, root: Path, device: torch.device, crop: int = 224, seed: int = 0, relight_cutouts: float = 0.0):
+    def __init__(self, root: Path, device: torch.device, crop: int = 224, seed: int = 0, relight_cutouts: float = 0.0,
+                 shadow_photos: float = 0.0):
         self.device, self.crop = device, crop
         self.relight_cutouts = relight_cutouts  # share of a relight training batch from relit cut-outs
+        self.shadow_photos = shadow_photos      # share of a shadow training batch on photo grounds
         self.gen = torch.Generator().manual_seed(seed)                    # index and scalar draws
         self.noise = torch.Generator(device=device).manual_seed(seed + 1)  # bulk noise, on the device
         scenes = {"train": [], "val": []}
@@ -179,6 +195,10 @@ class Pack:
         idx, flips = self._draw(split, n)
         (src, tgt), mask = self._render_crops(split, idx, (NOSHADOW, SHADOW))
         src, tgt, mask = self._augment([src, tgt, mask], flips)
+        k = round(len(idx) * self.shadow_photos) if split == "train" and self.photos else 0
+        if k:  # the last k pairs move onto photo grounds
+            photo, = self._augment([self._photo_crops(k)], torch.rand(k, generator=self.gen) < 0.5)
+            src[-k:], tgt[-k:] = shadow_on_photo(src[-k:], tgt[-k:], mask[-k:], photo)
         return {"source": src, "target": tgt, "mask": mask, "lights": self._lights(split, idx, flips, 0)}
 
     def _relight(self, n: int, split: str) -> dict:

@@ -62,7 +62,8 @@ class PackedPairs:
 
     def __init__(self, cfg: dict, root: Path, device: torch.device):
         data = cfg["data"]
-        self.pack = Pack(root / data["pack"], device, data.get("crop", 224), cfg["seed"], data.get("relight_cutouts", 0.0))
+        self.pack = Pack(root / data["pack"], device, data.get("crop", 224), cfg["seed"], data.get("relight_cutouts", 0.0),
+                         data.get("shadow_photos", 0.0))
         self.task = cfg["task"]
         self.val = self.pack.batch(self.task, 32, "val")
         self.summary = self.pack.summary()

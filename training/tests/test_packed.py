@@ -16,7 +16,7 @@ import pack  # noqa: E402
 from lbm import checkpoint  # noqa: E402
 from lbm.models import Decoder, Encoder, VaeConfig  # noqa: E402
 from lbm.light import Light  # noqa: E402
-from lbm.packed import Pack, relit_cutout  # noqa: E402
+from lbm.packed import Pack, relit_cutout, shadow_on_photo  # noqa: E402
 from test_train_lbm import fake_cache  # noqa: E402
 
 
@@ -71,6 +71,27 @@ def test_relight_batches_mix_in_relit_cutouts(tmp_path):
     cut = b["mask"][3:].expand(-1, 3, -1, -1) > 0.5
     assert cut.any() and not torch.equal(b["source"][3:][cut], b["target"][3:][cut])
     assert p.batch("relight", 4, "val")["source"].shape[0] == 2  # validation stays on the renders
+
+
+def test_shadow_pairs_move_onto_photo_grounds(tmp_path):
+    noshadow = torch.zeros(1, 3, 8, 8)                  # grey 0.5 in [0, 1]
+    shadow = noshadow.clone()
+    shadow[..., 5:, 4:] = -0.5                          # a cast shadow: 0.25, half as bright
+    mask = torch.zeros(1, 1, 8, 8)
+    mask[..., 1:4, 1:4] = 1
+    photo = torch.rand(1, 3, 8, 8, generator=torch.Generator().manual_seed(0)) * 2 - 1
+    source, target = shadow_on_photo(noshadow, shadow, mask, photo)
+    inside = mask.expand_as(source) > 0
+    assert torch.allclose(source[inside], torch.zeros(27)) and torch.equal(source[inside], target[inside])  # the subject
+    lit = (mask == 0).expand_as(source).clone()
+    lit[..., 5:, 4:] = False
+    assert torch.allclose(source[lit], photo[lit], atol=1e-6) and torch.equal(source[lit], target[lit])
+    p = (photo[..., 5:, 4:] + 1) / 2
+    assert torch.allclose((target[..., 5:, 4:] + 1) / 2, p * 0.5, atol=1e-6)  # the photo, half as bright
+    b = Pack(fake_pack(tmp_path), torch.device("cpu"), crop=48, shadow_photos=0.5).batch("shadow", 4)
+    assert b["source"].shape == (4, 3, 48, 48)
+    moved = b["mask"][2:].expand(-1, 3, -1, -1) < 0.5
+    assert (b["target"][2:][moved] <= b["source"][2:][moved] + 1e-6).all()  # a shadow only darkens
 
 
 def test_relit_cutout_lights_the_side_facing_the_light():
