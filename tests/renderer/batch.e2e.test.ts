@@ -1,0 +1,81 @@
+// The Batch tab end to end in a real browser (Debian's Chromium through playwright-core), against
+// the web host and the real engine on the CPU: a folder of photos with shadows cast on subjects
+// the app selects itself, one broken file reported and passed over, and the report on disk.
+import fs from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import sharp from 'sharp'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildRenderer } from '../../scripts/build-renderer.ts'
+import { createHandlers } from '../../src/main/api/handlers.ts'
+import { Engine } from '../../src/main/engine/engine.ts'
+import { samplePath } from '../../src/main/samples.ts'
+import { startWebHost, type WebHost } from '../../src/main/web-host.ts'
+
+let dir: string
+let host: WebHost
+let browser: Browser
+let page: Page
+let engine: Engine
+const problems: string[] = []
+
+beforeAll(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'lbm-batch-ui-'))
+  const photos = path.join(dir, 'photos')
+  await fs.mkdir(photos)
+  // Two small copies of the sample photo, and one file that is not an image at all.
+  await sharp(samplePath('still-life.jpg')).resize(512).jpeg().toFile(path.join(photos, 'a.jpg'))
+  await sharp(samplePath('still-life.jpg')).resize(400).flop().png().toFile(path.join(photos, 'b.png'))
+  await fs.writeFile(path.join(photos, 'c.jpg'), 'not a jpeg')
+  const rendererDir = path.join(dir, 'renderer')
+  await buildRenderer(rendererDir)
+  engine = new Engine({ device: 'cpu' })
+  const handlers = createHandlers({ engine, samplesDir: path.dirname(samplePath('still-life.jpg')), outputDir: path.join(dir, 'outputs'), openImage: async () => null })
+  host = await startWebHost({ port: 0, rendererDir, handlers })
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+  })
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+  page.on('pageerror', (err) => problems.push(err.message))
+  page.on('console', (msg) => msg.type() === 'error' && problems.push(msg.text()))
+  await page.goto(host.url)
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await host?.close()
+  await engine?.dispose()
+  if (dir) await fs.rm(dir, { recursive: true, force: true })
+})
+
+describe('Batch tab', () => {
+  it('casts shadows on a folder with automatic subjects, goes past a broken file and writes the report', async () => {
+    await page.getByRole('tab', { name: 'Batch' }).click()
+    const panel = page.getByRole('region', { name: 'Batch' })
+    await panel.getByLabel('Task').selectOption('shadow')
+    await panel.getByLabel('Photos folder').fill(path.join(dir, 'photos'))
+    await panel.getByLabel('Output folder').fill(path.join(dir, 'out'))
+    const start = panel.getByRole('button', { name: 'Start' })
+    expect(await start.isEnabled()).toBe(false) // neither masks nor automatic selection yet
+    await panel.getByLabel('Select each subject automatically').check()
+    expect(await panel.getByLabel('Masks folder (matched by file name)').isDisabled()).toBe(true)
+    await start.click()
+    await expect.poll(() => panel.locator('p.status').last().textContent(), { timeout: 60_000 }).toMatch(/2 edited, 1 failed, 0 skipped in [\d.]+ s\. Report: /)
+    const failed = panel.locator('li[data-status="failed"]')
+    expect(await failed.count()).toBe(1)
+    expect(await failed.textContent()).toMatch(/c\.jpg.*failed/)
+    expect(await panel.locator('li[data-status="done"]').count()).toBe(2)
+
+    const report = JSON.parse(await fs.readFile(path.join(dir, 'out', 'batch-report.json'), 'utf8'))
+    expect(report.settings.autoMask).toBe(true)
+    expect(report.summary.autoMask).toEqual({ model: 'lbm-segment' })
+    expect(report.summary.failures).toEqual([expect.objectContaining({ input: path.join(dir, 'photos', 'c.jpg') })])
+    const outputs = (await fs.readdir(path.join(dir, 'out'))).filter((f) => f !== 'batch-report.json').sort()
+    expect(outputs).toEqual(['a.jpg', 'b.png'])
+    expect((await sharp(path.join(dir, 'out', 'b.png')).metadata()).width).toBe(400) // each at its own size
+    expect(await fs.readFile(path.join(dir, 'photos', 'c.jpg'), 'utf8')).toBe('not a jpeg') // inputs untouched
+    expect(problems).toEqual([])
+  })
+})
