@@ -42,6 +42,7 @@ export function axisTaps(size: number, outSize: number): { i0: Int32Array; i1: I
 
 /** Area resize (torch mode='area', i.e. adaptive average pooling). */
 export function resizeArea(src: Float32Array, channels: number, sw: number, sh: number, dw: number, dh: number): Float32Array {
+  if (sw % dw === 0 && sh % dh === 0) return poolBlocks(src, channels, sw, sh, sw / dw, sh / dh)
   const out = new Float32Array(channels * dw * dh)
   for (let c = 0; c < channels; c++) {
     for (let i = 0; i < dh; i++) {
@@ -53,6 +54,32 @@ export function resizeArea(src: Float32Array, channels: number, sw: number, sh: 
         let sum = 0
         for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) sum += src[c * sw * sh + y * sw + x]
         out[c * dw * dh + i * dw + j] = sum / ((y1 - y0) * (x1 - x0))
+      }
+    }
+  }
+  return out
+}
+
+/**
+ * resizeArea for whole-number factors: every output pixel is the mean of its own kx x ky block
+ * (the windows adaptive pooling picks then), summed in the same order, without per-pixel bounds.
+ */
+function poolBlocks(src: Float32Array, channels: number, sw: number, sh: number, kx: number, ky: number): Float32Array {
+  const dw = sw / kx
+  const dh = sh / ky
+  const out = new Float32Array(channels * dw * dh)
+  const n = kx * ky
+  for (let c = 0; c < channels; c++) {
+    for (let i = 0; i < dh; i++) {
+      const o = c * dw * dh + i * dw
+      const top = c * sw * sh + i * ky * sw
+      for (let j = 0; j < dw; j++) {
+        let sum = 0
+        for (let y = 0; y < ky; y++) {
+          const row = top + y * sw + j * kx
+          for (let x = 0; x < kx; x++) sum += src[row + x]
+        }
+        out[o + j] = sum / n
       }
     }
   }
