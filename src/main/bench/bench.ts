@@ -9,6 +9,7 @@ import sharp from 'sharp'
 import type { EditResult, Stage } from '../../shared/contract.ts'
 import { Engine } from '../engine/engine.ts'
 import type { LoadedModel } from '../engine/model.ts'
+import type { Timings } from '../engine/network.ts'
 import { networksMarkdown, timeNetworks, type NetworkTiming } from './networks.ts'
 import { samplePath } from '../samples.ts'
 
@@ -48,7 +49,7 @@ export interface BenchReport {
   cpu: string
   loadMs: number
   rows: BenchRow[]
-  preview: { size: number; coldMs: number; warmMs: number[] }
+  preview: { size: number; coldMs: number; warmMs: number[]; warmStages: Timings[] }
   remove: RemoveBench
   networks: NetworkTiming[]
   peakRssMb: number
@@ -108,10 +109,12 @@ export async function runBench(opts: { device?: 'auto' | 'cpu' | 'gpu'; sizes?: 
     await engine.preview({ task: 'shadow', image, mask, light, output: { path: 'unused' } }, previewSize)
     const coldMs = performance.now() - t0
     const warmMs: number[] = []
+    const warmStages: Timings[] = []
     for (let az = 0; az < 360; az += 45) {
       const t = performance.now()
-      await engine.preview({ task: 'shadow', image, mask, light: { ...light, azimuth: az }, output: { path: 'unused' } }, previewSize)
+      const p = await engine.preview({ task: 'shadow', image, mask, light: { ...light, azimuth: az }, output: { path: 'unused' } }, previewSize)
       warmMs.push(performance.now() - t)
+      warmStages.push(p.timings)
     }
     const remove = await benchRemove(engine, dir)
     const networks = await timeNetworks(model)
@@ -121,7 +124,7 @@ export async function runBench(opts: { device?: 'auto' | 'cpu' | 'gpu'; sizes?: 
       cpu: `${os.cpus()[0]?.model ?? 'unknown'} x${os.availableParallelism()}`,
       loadMs: model.loadMs,
       rows,
-      preview: { size: previewSize, coldMs, warmMs },
+      preview: { size: previewSize, coldMs, warmMs, warmStages },
       remove,
       networks,
       peakRssMb: process.resourceUsage().maxRSS / 1024
@@ -176,6 +179,11 @@ export function benchMarkdown(r: BenchReport): string {
     `Object removal at 12 MP (${rm.width}x${rm.height}, mask ${(100 * rm.cover).toFixed(1)}% of the photo), model \`${rm.model}\`, network at ${rm.working.width}x${rm.working.height}: ` +
       `${(rm.totalMs / 1000).toFixed(2)} s (ms: ${named.map((k) => `${k} ${ms(rm.stages[k])}`).join(', ')}, other ${ms(other)}).`
   )
-  lines.push('', `Live preview at ${r.preview.size} px (light moved, source latent cached): median ${ms(median(r.preview.warmMs))} ms over ${r.preview.warmMs.length} moves; first preview (read + encode) ${ms(r.preview.coldMs)} ms.`)
+  const stage = (k: 'denoise' | 'decode' | 'transfer') => ms(median(r.preview.warmStages.map((t) => t[k] ?? 0)))
+  lines.push(
+    '',
+    `Live preview at ${r.preview.size} px (light moved, source latent cached): median ${ms(median(r.preview.warmMs))} ms over ${r.preview.warmMs.length} moves ` +
+      `(medians, ms: denoise ${stage('denoise')}, decode ${stage('decode')}, transfer ${stage('transfer')}); first preview (read + encode) ${ms(r.preview.coldMs)} ms.`
+  )
   return lines.join('\n')
 }
