@@ -57,6 +57,18 @@ async function workingMask(mask: Uint8Array, W: number, H: number, w: number, h:
   return planeToUnit(small.data)
 }
 
+/** Per selection: the live preview moves the light over one mask, so its working size is made once. */
+const workingMasks = new WeakMap<Uint8Array, { w: number; h: number; mask: Float32Array }>()
+
+/** workingMask, kept with the selection array (read-only from then on). */
+async function cachedWorkingMask(mask: Uint8Array, W: number, H: number, w: number, h: number): Promise<Float32Array> {
+  const hit = workingMasks.get(mask)
+  if (hit && hit.w === w && hit.h === h) return hit.mask
+  const small = await workingMask(mask, W, H, w, h)
+  workingMasks.set(mask, { w, h, mask: small })
+  return small
+}
+
 async function cachedEncode(input: TaskInput, ctx: PassContext, key: string | undefined, pixels: () => Float32Array, w: number, h: number) {
   const hit = key ? input.cache?.get(key) : undefined
   if (hit) return hit
@@ -151,7 +163,7 @@ async function lowFrequencyEdit(
   const unit = cachedUnit ?? (await workingPixels(model, image, w, h)).unit
   if (key && !cachedUnit) input.cache?.set(`${key}|pixels`, unit)
   const net = () => remap(Float32Array.from(unit), [0, 1], model.manifest.vae.pixelRange)
-  const mask = await workingMask(input.mask, image.width, image.height, w, h)
+  const mask = await cachedWorkingMask(input.mask, image.width, image.height, w, h)
   const zSource = await cachedEncode(input, ctx, key, net, w, h)
   const images: Record<string, Float32Array> = {}
   for (const spec of model.manifest.conditioning) {
