@@ -70,7 +70,7 @@ export interface Point {
 export function pickSubject(mask: Uint8Array, width: number, height: number, at: Point, reach: number, rim: number): Uint8Array | null {
   const seed = nearestSelected(mask, width, height, at, reach)
   if (seed < 0) return null
-  const region = floodRegion(mask, width, height, seed)
+  const region = floodRegion(mask, width, seed)
   const near = grow(region, width, height, rim)
   const out = new Uint8Array(mask.length)
   for (let i = 0; i < mask.length; i++) {
@@ -99,7 +99,7 @@ function nearestSelected(mask: Uint8Array, width: number, height: number, at: Po
 }
 
 /** The 4-connected region of selected pixels (> 127) holding `seed`: 1 inside. */
-function floodRegion(mask: Uint8Array, width: number, height: number, seed: number): Uint8Array {
+function floodRegion(mask: Uint8Array, width: number, seed: number): Uint8Array {
   const region = new Uint8Array(mask.length)
   const stack = new Int32Array(mask.length)
   let top = 0

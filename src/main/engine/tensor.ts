@@ -48,15 +48,6 @@ export function cropRaster(r: Raster, rect: Rect): Raster {
   return { width: rect.width, height: rect.height, channels: C, bitDepth: r.bitDepth, data }
 }
 
-export function cropPlane(p: Uint8Array, width: number, rect: Rect): Uint8Array {
-  const out = new Uint8Array(rect.width * rect.height)
-  for (let y = 0; y < rect.height; y++) {
-    const start = (rect.top + y) * width + rect.left
-    out.set(p.subarray(start, start + rect.width), y * rect.width)
-  }
-  return out
-}
-
 /** A one-channel 8-bit raster wrapping a mask plane, for resizing with image I/O. */
 export function maskRaster(mask: Uint8Array, width: number, height: number): Raster {
   return { width, height, channels: 1, bitDepth: 8, data: mask }
