@@ -5,12 +5,13 @@ import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildRenderer } from '../../scripts/build-renderer.ts'
 import { createHandlers } from '../../src/main/api/handlers.ts'
 import { Engine } from '../../src/main/engine/engine.ts'
 import { startWebHost, type WebHost } from '../../src/main/web-host.ts'
+import { appPage, launchChromium } from '../helpers/browser.ts'
 
 let outDir: string
 let host: WebHost
@@ -30,13 +31,8 @@ beforeAll(async () => {
     openImage: async () => null
   })
   host = await startWebHost({ port: 0, rendererDir: outDir, handlers })
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
-  })
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' })
-  page.on('pageerror', (err) => problems.push(err.message))
-  page.on('console', (msg) => msg.type() === 'error' && problems.push(msg.text()))
+  browser = await launchChromium()
+  page = await appPage(browser, problems)
   await page.goto(host.url)
 })
 

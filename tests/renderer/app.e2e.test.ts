@@ -5,7 +5,7 @@ import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildRenderer } from '../../scripts/build-renderer.ts'
@@ -13,6 +13,7 @@ import { startWebHost, type WebHost } from '../../src/main/web-host.ts'
 import { createHandlers, type EngineLike } from '../../src/main/api/handlers.ts'
 import { Engine } from '../../src/main/engine/engine.ts'
 import { handleFrame, lightToHandle } from '../../src/renderer/src/editor/light-geometry.ts'
+import { appPage, launchChromium } from '../helpers/browser.ts'
 
 let outDir: string
 let host: WebHost
@@ -55,14 +56,9 @@ beforeAll(async () => {
     openImage: async () => null
   })
   host = await startWebHost({ port: 0, rendererDir: outDir, handlers })
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
-  })
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' })
+  browser = await launchChromium()
   const problems: string[] = []
-  page.on('pageerror', (err) => problems.push(err.message))
-  page.on('console', (msg) => msg.type() === 'error' && problems.push(msg.text()))
+  page = await appPage(browser, problems)
   await page.goto(host.url)
   // The sample photo is filled in once the page has talked to the host.
   const photo = page.getByLabel('Photo', { exact: true })

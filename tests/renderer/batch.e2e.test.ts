@@ -4,7 +4,7 @@
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildRenderer } from '../../scripts/build-renderer.ts'
@@ -12,6 +12,7 @@ import { createHandlers } from '../../src/main/api/handlers.ts'
 import { Engine } from '../../src/main/engine/engine.ts'
 import { samplePath } from '../../src/main/samples.ts'
 import { startWebHost, type WebHost } from '../../src/main/web-host.ts'
+import { appPage, launchChromium } from '../helpers/browser.ts'
 
 let dir: string
 let host: WebHost
@@ -33,13 +34,8 @@ beforeAll(async () => {
   engine = new Engine({ device: 'cpu' })
   const handlers = createHandlers({ engine, samplesDir: path.dirname(samplePath('still-life.jpg')), outputDir: path.join(dir, 'outputs'), openImage: async () => null })
   host = await startWebHost({ port: 0, rendererDir, handlers })
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
-  })
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
-  page.on('pageerror', (err) => problems.push(err.message))
-  page.on('console', (msg) => msg.type() === 'error' && problems.push(msg.text()))
+  browser = await launchChromium()
+  page = await appPage(browser, problems)
   await page.goto(host.url)
 })
 
