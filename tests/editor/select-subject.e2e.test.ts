@@ -5,41 +5,23 @@ import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildRenderer } from '../../scripts/build-renderer.ts'
-import { createHandlers } from '../../src/main/api/handlers.ts'
-import { Engine } from '../../src/main/engine/engine.ts'
-import { startWebHost, type WebHost } from '../../src/main/web-host.ts'
-import { appPage, launchChromium } from '../helpers/browser.ts'
+import { openAppInBrowser, type BrowserApp } from '../helpers/browser.ts'
 
 let outDir: string
-let host: WebHost
-let browser: Browser
+let app: BrowserApp
 let page: Page
-let engine: Engine
 const problems: string[] = []
 
 beforeAll(async () => {
   outDir = await fs.mkdtemp(path.join(os.tmpdir(), 'lbm-select-'))
-  await buildRenderer(outDir)
-  engine = new Engine({ device: 'cpu' })
-  const handlers = createHandlers({
-    engine,
-    samplesDir: fileURLToPath(new URL('../../resources/samples', import.meta.url)),
-    outputDir: path.join(outDir, 'outputs'),
-    openImage: async () => null
-  })
-  host = await startWebHost({ port: 0, rendererDir: outDir, handlers })
-  browser = await launchChromium()
-  page = await appPage(browser, problems)
-  await page.goto(host.url)
+  app = await openAppInBrowser(outDir, problems)
+  page = app.page
 })
 
 afterAll(async () => {
-  await browser?.close()
-  await host?.close()
-  await engine?.dispose()
+  await app?.close()
   if (outDir) await fs.rm(outDir, { recursive: true, force: true })
 })
 

@@ -4,21 +4,15 @@
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildRenderer } from '../../scripts/build-renderer.ts'
-import { createHandlers } from '../../src/main/api/handlers.ts'
-import { Engine } from '../../src/main/engine/engine.ts'
 import { samplePath } from '../../src/main/samples.ts'
-import { startWebHost, type WebHost } from '../../src/main/web-host.ts'
-import { appPage, launchChromium } from '../helpers/browser.ts'
+import { openAppInBrowser, type BrowserApp } from '../helpers/browser.ts'
 
 let dir: string
-let host: WebHost
-let browser: Browser
+let app: BrowserApp
 let page: Page
-let engine: Engine
 const problems: string[] = []
 
 beforeAll(async () => {
@@ -29,20 +23,12 @@ beforeAll(async () => {
   await sharp(samplePath('still-life.jpg')).resize(512).jpeg().toFile(path.join(photos, 'a.jpg'))
   await sharp(samplePath('still-life.jpg')).resize(400).flop().png().toFile(path.join(photos, 'b.png'))
   await fs.writeFile(path.join(photos, 'c.jpg'), 'not a jpeg')
-  const rendererDir = path.join(dir, 'renderer')
-  await buildRenderer(rendererDir)
-  engine = new Engine({ device: 'cpu' })
-  const handlers = createHandlers({ engine, samplesDir: path.dirname(samplePath('still-life.jpg')), outputDir: path.join(dir, 'outputs'), openImage: async () => null })
-  host = await startWebHost({ port: 0, rendererDir, handlers })
-  browser = await launchChromium()
-  page = await appPage(browser, problems)
-  await page.goto(host.url)
+  app = await openAppInBrowser(dir, problems)
+  page = app.page
 })
 
 afterAll(async () => {
-  await browser?.close()
-  await host?.close()
-  await engine?.dispose()
+  await app?.close()
   if (dir) await fs.rm(dir, { recursive: true, force: true })
 })
 
