@@ -3,6 +3,8 @@ input and PyTorch output) that tests/engine/parity.test.ts runs through onnxrunt
 
     /usr/bin/python3 training/export.py vae --checkpoint .cache/runs/lbm-vae-s8/best.pt --id lbm-vae-s8 \\
         --eval .cache/runs/lbm-vae-s8/kodak.json --card training/cards/lbm-vae-s8.md
+    /usr/bin/python3 training/export.py preview-decoder --checkpoint .cache/runs/lbm-vae-s8-preview/best.pt \\
+        --vae lbm-vae-s8 --card training/cards/lbm-vae-s8-preview.md
     /usr/bin/python3 training/export.py segment --checkpoint .cache/runs/lbm-segment/best.pt --id lbm-segment \\
         --card training/cards/lbm-segment.md
 """
@@ -49,6 +51,28 @@ def export_vae(args: argparse.Namespace) -> None:
     PARITY.mkdir(parents=True, exist_ok=True)
     (PARITY / f"{args.id}.json").write_text(json.dumps(parity_fixture(enc, dec, vcfg.latent_channels)) + "\n")
     print(f"wrote {folder} and {PARITY / (args.id + '.json')}")
+
+
+def export_preview_decoder(args: argparse.Namespace) -> None:
+    """Adds the distilled preview decoder to an existing VAE bundle, and its parity case to the
+    VAE's fixture."""
+    from lbm import checkpoint
+    from lbm.bundle import add_preview_decoder
+    from lbm.models import Decoder, VaeConfig
+    state = checkpoint.load(args.checkpoint)
+    a = state["model_args"]
+    cfg = VaeConfig(latent_channels=a["latent_channels"], widths=tuple(a["widths"]), blocks=a["blocks"], groups=a["groups"])
+    dec = Decoder(cfg)
+    dec.load_state_dict(state["weights"]["decoder"])
+    dec.eval()
+    add_preview_decoder(ROOT / "models" / args.vae, dec, cfg, args.card.read_text())
+    fixture_path = PARITY / f"{args.vae}.json"
+    fixture = json.loads(fixture_path.read_text())
+    probe = torch.tensor(fixture["decoder"]["latent"]["data"], dtype=torch.float32).reshape(fixture["decoder"]["latent"]["shape"])
+    with torch.no_grad():
+        fixture["previewDecoder"] = {"latent": tensor_json(probe), "image": tensor_json(dec(probe))}
+    fixture_path.write_text(json.dumps(fixture) + "\n")
+    print(f"added preview-decoder.onnx to models/{args.vae} (step {state['step']}, validation {state['best']:.2f} dB vs the teacher)")
 
 
 @torch.no_grad()
@@ -126,6 +150,10 @@ def main() -> None:
     t.add_argument("--out", type=Path, help="bundle folder (default models/<id>)")
     t.add_argument("--max-long-side", type=int, help="working size (long side) written into the bundle; default: the run's config")
     t.add_argument("--data", nargs="+", default=["Blender renders (training/render): Sweet Home 3D furniture, Blender HDRIs, photo grounds"])
+    p = sub.add_parser("preview-decoder")
+    p.add_argument("--checkpoint", type=Path, required=True)
+    p.add_argument("--vae", required=True, help="the VAE bundle (models/<id>) it is added to")
+    p.add_argument("--card", type=Path, required=True, help="markdown: the card's Preview decoder section")
     s = sub.add_parser("segment")
     s.add_argument("--checkpoint", type=Path, required=True)
     s.add_argument("--id", required=True)
@@ -139,7 +167,7 @@ def main() -> None:
     s.add_argument("--data", nargs="+", default=["subjects with exact masks composited onto photos (Tux Paint cut-outs, Blender renders, BSDS segments)"])
     args = ap.parse_args()
     torch.set_num_threads(2)
-    {"vae": export_vae, "lbm": export_lbm, "segment": export_segment}[args.kind](args)
+    {"vae": export_vae, "lbm": export_lbm, "segment": export_segment, "preview-decoder": export_preview_decoder}[args.kind](args)
 
 
 if __name__ == "__main__":

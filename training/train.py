@@ -1,5 +1,6 @@
 """Trains a network from a config: `kind: vae` (the shared autoencoder), `kind: lbm` (a task
-model on a trained VAE, lbm/train_lbm.py) or `kind: segment` (subject selection, lbm/train_segment.py).
+model on a trained VAE, lbm/train_lbm.py), `kind: segment` (subject selection, lbm/train_segment.py)
+or `kind: preview-decoder` (the live preview's distilled decoder, lbm/train_preview_decoder.py).
 
     /usr/bin/python3 training/train.py --config training/configs/vae.json [--max-minutes M] [--resume]
 
@@ -23,6 +24,7 @@ from lbm.loop import RunControl  # noqa: E402
 from lbm.losses import pixel_loss, psnr  # noqa: E402
 from lbm.models import Decoder, Encoder, VaeConfig, param_count  # noqa: E402
 from lbm.train_lbm import train_lbm  # noqa: E402
+from lbm.train_preview_decoder import train_preview_decoder  # noqa: E402
 from lbm.train_segment import train_segment  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -124,8 +126,10 @@ def main() -> None:
         train_lbm(cfg, ROOT, args.runs / cfg["name"], args.resume, args.max_minutes, args.stop_at_step, device)
     elif cfg["kind"] == "segment":
         train_segment(cfg, ROOT, args.runs / cfg["name"], args.resume, args.max_minutes, args.stop_at_step, device)
+    elif cfg["kind"] == "preview-decoder":
+        train_preview_decoder(cfg, ROOT, args.runs / cfg["name"], args.resume, args.max_minutes, args.stop_at_step)
     else:
-        raise SystemExit(f"unknown kind {cfg['kind']!r} (known: vae, lbm, segment)")
+        raise SystemExit(f"unknown kind {cfg['kind']!r} (known: vae, lbm, segment, preview-decoder)")
 
 
 if __name__ == "__main__":

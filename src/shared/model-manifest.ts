@@ -29,14 +29,18 @@ const common = {
   provenance
 }
 
-/** A VAE shared by several task models. Encoder `image` [1,3,H,W] -> `latent` [1,C,H/f,W/f] (unscaled). */
+/**
+ * A VAE shared by several task models. Encoder `image` [1,3,H,W] -> `latent` [1,C,H/f,W/f] (unscaled).
+ * Optional `previewDecoder`: a smaller decoder with the decoder's I/O (distilled from it), used
+ * only by the live preview, where the decoder is the largest cost of a light move.
+ */
 export const vaeManifestSchema = z.strictObject({
   ...common,
   kind: z.literal('vae'),
   latentChannels: z.number().int().positive(),
   downsample: z.number().int().positive(),
   pixelRange,
-  files: z.strictObject({ encoder: fileRef, decoder: fileRef })
+  files: z.strictObject({ encoder: fileRef, decoder: fileRef, previewDecoder: fileRef.optional() })
 })
 
 /** How a conditioning map reaches latent size. Masks and light maps are resized or rendered; images are VAE-encoded. */
@@ -70,6 +74,9 @@ export const lightMapSpecSchema = z.strictObject({
 })
 export type LightMapSpec = z.infer<typeof lightMapSpecSchema>
 
+export const HOLE_FILLS = ['noise', 'pushpull'] as const
+export type HoleFill = (typeof HOLE_FILLS)[number]
+
 const steps = z.union([z.literal(1), z.literal(2), z.literal(4)])
 
 export const lbmManifestSchema = z
@@ -94,6 +101,8 @@ export const lbmManifestSchema = z
       allowedSteps: z.array(steps).min(1),
       bridgeNoiseSigma: z.number().min(0)
     }),
+    /** remove: how the source's hole is filled before encoding (training/lbm/fill.py); absent: `noise`, the paper's. */
+    holeFill: z.enum(HOLE_FILLS).optional(),
     resolution: z.strictObject({
       min: z.number().int().positive(),
       maxLongSide: z.number().int().positive(),
@@ -124,6 +133,7 @@ export const lbmManifestSchema = z
       }
     })
     if (m.resolution.min > m.resolution.maxLongSide) issue('min exceeds maxLongSide', ['resolution'])
+    if (m.holeFill !== undefined && m.task !== 'remove') issue('holeFill is for remove models only', ['holeFill'])
   })
 
 /**

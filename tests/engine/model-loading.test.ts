@@ -1,4 +1,5 @@
 // A broken bundle is a clear error naming the model and the problem, never a crash later on.
+import { createHash } from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
@@ -60,6 +61,35 @@ describe('loading model bundles', () => {
       m.resolution.multiple = 32
     })
     await expect(load()).rejects.toThrow(/does not match its VAE 'tiny-vae': downsampling 16 vs 8/)
+  })
+
+  it('opens a preview decoder where the VAE lists one, checked like the decoder', async () => {
+    // The tiny VAE's decoder stands in for a distilled one; the encoder is a wrong file for the role.
+    const listAs = async (file: string) => {
+      const bytes = await fs.readFile(path.join(dir, 'tiny-vae', file))
+      await fs.writeFile(path.join(dir, 'tiny-vae', 'preview-decoder.onnx'), bytes)
+      await editManifest(dir, 'tiny-vae', (m) => {
+        m.files.previewDecoder = { path: 'preview-decoder.onnx', sha256: createHash('sha256').update(bytes).digest('hex') }
+      })
+    }
+    expect((await load()).previewDecoder).toBeUndefined()
+    await listAs('decoder.onnx')
+    const m = await load()
+    expect(m.previewDecoder?.inputs.map((i) => i.name)).toEqual(['latent'])
+    await m.dispose()
+    await listAs('encoder.onnx')
+    await expect(load()).rejects.toThrow(/model 'tiny-vae': decoder has inputs \[image\]/)
+  })
+
+  it('takes a hole fill on removal models only', async () => {
+    await editManifest(dir, 'tiny-remove', (m) => {
+      m.holeFill = 'pushpull'
+    })
+    expect((await load('tiny-remove')).manifest.holeFill).toBe('pushpull')
+    await editManifest(dir, 'tiny-shadow', (m) => {
+      m.holeFill = 'pushpull'
+    })
+    await expect(load()).rejects.toThrow(/holeFill is for remove models only/)
   })
 
   it('names a missing VAE', async () => {

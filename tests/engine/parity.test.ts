@@ -12,7 +12,12 @@ const PARITY_DIR = path.resolve('tests/fixtures/parity')
 const ids = fs.existsSync(PARITY_DIR) ? fs.readdirSync(PARITY_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)) : []
 
 type Parity =
-  | { kind?: undefined; encoder: { image: JsonTensor; latent: JsonTensor }; decoder: { latent: JsonTensor; image: JsonTensor } }
+  | {
+      kind?: undefined
+      encoder: { image: JsonTensor; latent: JsonTensor }
+      decoder: { latent: JsonTensor; image: JsonTensor }
+      previewDecoder?: { latent: JsonTensor; image: JsonTensor }
+    }
   | { kind: 'segment'; segmenter: { image: JsonTensor; mask: JsonTensor } }
 
 const tensor = (t: JsonTensor) => ({ data: f32(t), dims: t.shape })
@@ -32,17 +37,23 @@ describe.each(ids)('%s matches PyTorch', (id) => {
     await session.dispose()
   })
 
-  it.runIf(fixture.kind === undefined)('encoder and decoder agree within 1e-3', async () => {
+  it.runIf(fixture.kind === undefined)('encoder, decoder and preview decoder agree within 1e-3', async () => {
     if (fixture.kind !== undefined) return
     const { dir, manifest } = await readManifest(path.join(MODELS_DIR, id), 'vae')
-    for (const role of ['encoder', 'decoder'] as const) {
-      const file = await verifiedFile(id, dir, manifest.files[role])
+    // A bundle with a preview decoder has its parity case too (export.py preview-decoder writes both).
+    expect(fixture.previewDecoder !== undefined).toBe(manifest.files.previewDecoder !== undefined)
+    for (const role of ['encoder', 'decoder', 'previewDecoder'] as const) {
+      const ref = manifest.files[role]
+      const pair = fixture[role]
+      if (!ref || !pair) continue
+      const file = await verifiedFile(id, dir, ref)
       const [inName, outName] = role === 'encoder' ? (['image', 'latent'] as const) : (['latent', 'image'] as const)
-      const input = tensor(fixture[role][inName])
+      const input = tensor((pair as Record<string, JsonTensor>)[inName])
       const session = await openSession(file, { preference: 'cpu', warmup: { [inName]: input } })
       const out = await session.run({ [inName]: input })
-      expect(out[outName].dims).toEqual(fixture[role][outName].shape)
-      expect(maxAbsDiff(out[outName].data, fixture[role][outName].data)).toBeLessThan(1e-3)
+      const want = (pair as Record<string, JsonTensor>)[outName]
+      expect(out[outName].dims).toEqual(want.shape)
+      expect(maxAbsDiff(out[outName].data, want.data)).toBeLessThan(1e-3)
       await session.dispose()
     }
   })

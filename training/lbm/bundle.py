@@ -92,6 +92,7 @@ class LbmSpec:
     resolution_min: int = 32
     max_long_side: int = 512
     multiple: int = 32
+    hole_fill: str | None = None       # remove: how the source's hole is filled (lbm/fill.py); absent = noise
 
     @property
     def cond_channels(self) -> int:
@@ -156,6 +157,31 @@ def write_vae_bundle(folder: Path, meta: Meta, encoder: Encoder, decoder: Decode
     return _write(folder, manifest, card)
 
 
+PREVIEW_SECTION = "## Preview decoder"
+
+
+def add_preview_decoder(folder: Path, decoder: Decoder, cfg: VaeConfig, card: str) -> dict:
+    """Adds `preview-decoder.onnx` (the decoder's I/O, fewer channels) to an existing VAE bundle:
+    `files.previewDecoder` in model.json, and the card's "Preview decoder" section (replaced, so a
+    re-export does not repeat it). The app uses it for the live preview only."""
+    manifest = json.loads((folder / "model.json").read_text())
+    if manifest.get("kind") != "vae" or manifest["latentChannels"] != cfg.latent_channels:
+        raise ValueError(f"{folder} is not a VAE bundle with {cfg.latent_channels} latent channels")
+    h, w = EXAMPLE_HW
+    args = (torch.zeros(1, cfg.latent_channels, h // cfg.downsample, w // cfg.downsample),)
+    export_onnx(decoder, "decoder", args, folder / "preview-decoder.onnx")
+    manifest["files"]["previewDecoder"] = _file_ref(folder, "preview-decoder.onnx", decoder, args)
+    readme = (folder / "README.md").read_text()
+    start = readme.find(PREVIEW_SECTION)
+    if start >= 0:  # drop the old section, up to the next heading or the generated facts at the end
+        ends = [i for i in (readme.find("\n## ", start + 1), readme.find("\n\n- kind: vae", start)) if i >= 0]
+        readme = readme[:start] + readme[min(ends) + 1 if ends else len(readme):].lstrip("\n")
+    facts = readme.find("\n\n- kind: vae")
+    section = f"{PREVIEW_SECTION}\n{card.strip()}\n"
+    readme = readme[:facts].rstrip("\n") + "\n\n" + section + readme[facts:] if facts >= 0 else readme + "\n" + section
+    return _write(folder, manifest, readme)
+
+
 def write_lbm_bundle(folder: Path, meta: Meta, unet: UNet, spec: LbmSpec) -> dict:
     if unet.cfg.in_channels != spec.vae.latent_channels + spec.cond_channels:
         raise ValueError("UNet input channels do not match latent + conditioning channels")
@@ -169,6 +195,8 @@ def write_lbm_bundle(folder: Path, meta: Meta, unet: UNet, spec: LbmSpec) -> dic
         manifest["lightMap"] = spec.light_map.to_json()
     manifest["sampler"] = {"defaultSteps": spec.default_steps, "allowedSteps": list(spec.allowed_steps),
                            "bridgeNoiseSigma": spec.bridge_noise_sigma}
+    if spec.hole_fill is not None:
+        manifest["holeFill"] = spec.hole_fill
     manifest["resolution"] = {"min": spec.resolution_min, "maxLongSide": spec.max_long_side, "multiple": spec.multiple}
     manifest["files"] = {"denoiser": _file_ref(folder, "denoiser.onnx", unet, args)}
     cond = ", ".join(f"{c.name} ({c.kind}, {c.channels} ch, {c.resize})" for c in spec.conditioning) or "none"
@@ -178,6 +206,7 @@ def write_lbm_bundle(folder: Path, meta: Meta, unet: UNet, spec: LbmSpec) -> dic
             f"- conditioning, in channel order: {cond}\n"
             f"- sampler: {spec.default_steps} step(s) by default, allowed {list(spec.allowed_steps)}, "
             f"bridge noise {spec.bridge_noise_sigma}\n"
+            + (f"- the source's hole is filled with: {spec.hole_fill}\n" if spec.hole_fill else "") +
             f"- image sides: multiples of {spec.multiple}, at least {spec.resolution_min}, long side at most {spec.max_long_side}\n"
             f"- license: {meta.license}\n- data: {'; '.join(meta.data)}\n- training: {meta.training}\n")
     return _write(folder, manifest, card)

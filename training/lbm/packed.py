@@ -29,6 +29,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
+from .fill import fill_hole
 from .light import Light
 from .pairs import loosen, mirrored
 from render.common import kelvin_rgb  # plain Python (no bpy): the light colours the renders use
@@ -89,8 +90,9 @@ def _u8(path: Path, mode: str) -> torch.Tensor:
 
 class Pack:
     def __init__(self, root: Path, device: torch.device, crop: int = 224, seed: int = 0, relight_cutouts: float = 0.0,
-                 shadow_photos: float = 0.0):
+                 shadow_photos: float = 0.0, remove_fill: str = "noise"):
         self.device, self.crop = device, crop
+        self.remove_fill = remove_fill          # how a removal source's hole is filled (lbm/fill.py)
         self.relight_cutouts = relight_cutouts  # share of a relight training batch from relit cut-outs
         self.shadow_photos = shadow_photos      # share of a shadow training batch on photo grounds
         self.gen = torch.Generator().manual_seed(seed)                    # index and scalar draws
@@ -104,6 +106,10 @@ class Pack:
         self.renders = {k: self._load_renders(v) for k, v in scenes.items()}
         self.photos = [t.to(device) for t in (_u8(p, "RGB") for p in sorted((root / "photos").glob("*.webp")))
                        if min(t.shape[1:]) >= crop]
+        # Removal keeps every 25th photo for its validation; the other tasks validate on the
+        # held-out scenes and use every photo.
+        self.remove_photos = [p for i, p in enumerate(self.photos) if i % 25]
+        self.remove_val_photos = self.photos[::25]
         bank = np.load(root / "masks.npz")
         bits = np.unpackbits(bank["bits"], axis=-1)[..., : int(bank["side"])]
         self.masks = torch.from_numpy(bits).to(device)[:, None]  # M,1,S,S uint8 in {0,1}
@@ -157,11 +163,21 @@ class Pack:
             masks.append(r["masks"][i, :, y:y + self.crop, x:x + self.crop])
         return [torch.stack(o) for o in outs], torch.stack(masks)
 
-    def _photo_crops(self, n: int) -> torch.Tensor:
+    def _photo_crops(self, n: int, pool: list[torch.Tensor] | None = None) -> torch.Tensor:
+        pool = self.photos if pool is None else pool
         out = []
-        for i in self._ints(len(self.photos), n).tolist():
-            p = self.photos[i]
+        for i in self._ints(len(pool), n).tolist():
+            p = pool[i]
             y, x = self._window(p.shape[1], p.shape[2])
+            out.append(p[:, y:y + self.crop, x:x + self.crop])
+        return torch.stack(out)
+
+    def _centre_crops(self, pool: list[torch.Tensor], n: int) -> torch.Tensor:
+        """The centre crops of the first n photos of `pool` (cycled): a fixed validation set."""
+        out = []
+        for i in range(n):
+            p = pool[i % len(pool)]
+            y, x = (p.shape[1] - self.crop) // 2, (p.shape[2] - self.crop) // 2
             out.append(p[:, y:y + self.crop, x:x + self.crop])
         return torch.stack(out)
 
@@ -172,10 +188,6 @@ class Pack:
         side = m.shape[-1]
         y, x = self._window(side, side)
         return m[..., y:y + self.crop, x:x + self.crop]
-
-    def _noise_fill(self, img: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        noise = torch.rand(img.shape, generator=self.noise, device=self.device) * 2 - 1
-        return torch.where(mask > 0.5, noise, img)
 
     # ---- batches per task -----------------------------------------------------------------------
     def batch(self, task: str, n: int, split: str = "train") -> dict:
@@ -236,19 +248,22 @@ class Pack:
         return Light(360 * u[0], 5 + 85 * u[1], u[2], 0.7 + 0.6 * u[3], colour)
 
     def _remove(self, n: int, split: str) -> dict:
-        n_render = n // 2 if split == "train" else n
+        n_render = n // 2  # and as many photos with object-shaped masks
         idx, flips = self._draw(split, n_render)
         (src, tgt), mask = self._render_crops(split, idx, (SHADOW, EMPTY))
         src, tgt, mask = self._augment([src, tgt, mask], flips)
         pixels = int(self._ints(7, 1)) + 2 if split == "train" else 5
         mask = loosen(mask, pixels)
-        if split == "train" and n - n_render > 0:
+        if n - n_render > 0:
             k = n - n_render
-            photo, = self._augment([self._photo_crops(k)], torch.rand(k, generator=self.gen) < 0.5)
+            if split == "train":
+                photo, = self._augment([self._photo_crops(k, self.remove_photos)], torch.rand(k, generator=self.gen) < 0.5)
+            else:
+                photo, = self._augment([self._centre_crops(self.remove_val_photos, k)], torch.zeros(k, dtype=torch.bool))
             src = torch.cat([src, photo])
             tgt = torch.cat([tgt, photo])
             mask = torch.cat([mask, self._bank_masks(k).float()])
-        return {"source": self._noise_fill(src, mask), "target": tgt, "mask": mask, "lights": [None] * len(src)}
+        return {"source": fill_hole(self.remove_fill, src, mask, self.noise), "target": tgt, "mask": mask, "lights": [None] * len(src)}
 
     def _segment(self, n: int, split: str) -> dict:
         n_render = n // 2 if split == "train" else n

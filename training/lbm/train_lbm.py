@@ -24,7 +24,7 @@ def spec_from(cfg: dict, vae: VaeRef) -> LbmSpec:
     return LbmSpec(task=cfg["task"], vae=vae, bridge_noise_sigma=cfg["bridge"]["bridge_noise_sigma"],
                    conditioning=tuple(Conditioning(**c) for c in cfg["conditioning"]),
                    light_map=LightMapSpec(spread_min=lm["spread_min"], spread_max=lm["spread_max"]) if lm else None,
-                   max_long_side=cfg.get("max_long_side", 1024))
+                   max_long_side=cfg.get("max_long_side", 1024), hole_fill=cfg.get("data", {}).get("remove_fill"))
 
 
 def conditioning(spec: LbmSpec, batch: dict, encode, size: tuple[int, int]) -> torch.Tensor | None:
@@ -47,6 +47,8 @@ class RenderPairs:
     """Pairs straight from the render cache, on the CPU (lbm/pairs.py): small runs and tests."""
 
     def __init__(self, cfg: dict, root: Path):
+        if cfg["data"].get("remove_fill", "noise") != "noise":
+            raise SystemExit("data.remove_fill other than noise needs data.pack (lbm/packed.py)")
         cache = root / cfg["data"]["renders"]
         self.train = PairSampler(load_scenes(cache, cfg["task"], "train", cfg["data"].get("limit")), cfg["task"])
         val_scenes = load_scenes(cache, cfg["task"], "test", cfg["data"].get("limit")) or self.train.scenes
@@ -63,7 +65,7 @@ class PackedPairs:
     def __init__(self, cfg: dict, root: Path, device: torch.device):
         data = cfg["data"]
         self.pack = Pack(root / data["pack"], device, data.get("crop", 224), cfg["seed"], data.get("relight_cutouts", 0.0),
-                         data.get("shadow_photos", 0.0))
+                         data.get("shadow_photos", 0.0), data.get("remove_fill", "noise"))
         self.task = cfg["task"]
         self.val = self.pack.batch(self.task, 32, "val")
         self.summary = self.pack.summary()

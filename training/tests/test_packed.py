@@ -61,6 +61,21 @@ def test_batches_hold_the_promised_pairs(tmp_path):
     assert v["source"].shape[0] == 2  # validation: the held-out scenes, once each
 
 
+def test_removal_validates_on_held_out_photos_and_fills_as_configured(tmp_path):
+    root = fake_pack(tmp_path)
+    p = Pack(root, torch.device("cpu"), crop=48, remove_fill="pushpull")
+    assert len(p.remove_val_photos) == 1 and all(q is not p.photos[0] for q in p.remove_photos)
+    v = p.batch("remove", 4, "val")
+    assert v["source"].shape[0] == 4 and v["mask"][2:].sum() > 0  # two scenes, two held-out photo crops
+    assert torch.allclose(v["target"][2], v["target"][3], atol=0.2)  # the one held-out photo, centre crop
+
+    def roughness(b: dict) -> float:  # mean step between neighbours inside the hole
+        x, hole = b["source"], b["mask"].expand_as(b["source"]) > 0.5
+        return (x[..., 1:] - x[..., :-1]).abs()[hole[..., 1:] & hole[..., :-1]].mean().item()
+    noisy = Pack(root, torch.device("cpu"), crop=48).batch("remove", 6)
+    assert roughness(p.batch("remove", 6)) < 0.1 < roughness(noisy)  # push-pull is smooth where noise is not
+
+
 def test_relight_batches_mix_in_relit_cutouts(tmp_path):
     p = Pack(fake_pack(tmp_path), torch.device("cpu"), crop=48, relight_cutouts=0.5)
     b = p.batch("relight", 6)
@@ -116,14 +131,16 @@ def test_training_from_a_pack(tmp_path):
     enc, dec = Encoder(vcfg), Decoder(vcfg)
     torch.save({"model_args": vcfg.__dict__ | {"widths": [8, 16]}, "weights": {"encoder": enc.state_dict(), "decoder": dec.state_dict()}},
                packed / "vae.pt")
-    for name in ("relight", "segment"):
+    for name in ("relight", "segment", "preview-decoder"):
         cfg = json.loads((ROOT / "configs" / f"{name}.json").read_text())
         cfg.update(batch=4, max_steps=2, eval_every=1, data={"pack": str(packed), "crop": 48})
         if name == "relight":
             cfg.update(unet={"widths": [8, 16], "blocks": 1, "groups": 4, "time_dim": 8, "time_hidden": 16},
                        vae=dict(cfg["vae"], checkpoint=str(packed / "vae.pt")), bridge=dict(cfg["bridge"], pixel_crop=32))
-        else:
+        elif name == "segment":
             cfg.update(model={"unshuffle": 4, "widths": [8, 16], "blocks": 1, "groups": 4})
+        else:
+            cfg.update(model={"widths": [4, 8], "blocks": 1, "groups": 4}, teacher=str(packed / "vae.pt"))
         conf = tmp_path / f"{name}.json"
         conf.write_text(json.dumps(cfg))
         r = subprocess.run([sys.executable, str(ROOT / "train.py"), "--config", str(conf), "--runs", str(tmp_path / "runs"),

@@ -9,7 +9,7 @@ import onnx
 import pytest
 import torch
 
-from lbm.bundle import Conditioning, LbmSpec, Meta, VaeRef, write_lbm_bundle, write_vae_bundle
+from lbm.bundle import Conditioning, LbmSpec, Meta, VaeRef, add_preview_decoder, write_lbm_bundle, write_vae_bundle
 from lbm.light import Light, LightMapSpec, render_light_map
 from lbm.models import Decoder, Encoder, UNet, UNetConfig, VaeConfig
 from lbm.sampler import sample, sigmas
@@ -118,6 +118,17 @@ def test_export_bundles(tmp_path):
     check_files(tmp_path / "t-vae", vae)
     enc = onnx.load(str(tmp_path / "t-vae" / "encoder.onnx"))
     assert dims(enc.graph.input[0]) == [1, 3, "H", "W"] and dims(enc.graph.output[0]) == [1, 4, "h", "w"]
+
+    # The preview decoder joins the bundle; a second export replaces its card section, not repeats it.
+    small = replace(VAE, widths=(8, 16), groups=4)
+    for note in ("first note", "second note"):
+        vae = add_preview_decoder(tmp_path / "t-vae", Decoder(small), small, note)
+    check_files(tmp_path / "t-vae", vae)
+    assert list(vae["files"]) == ["encoder", "decoder", "previewDecoder"]
+    assert vae["files"]["previewDecoder"]["flopsPerPixel"] < vae["files"]["decoder"]["flopsPerPixel"]
+    card = (tmp_path / "t-vae" / "README.md").read_text()
+    assert card.count("## Preview decoder") == 1 and "second note" in card and "first note" not in card
+    assert "- kind: vae" in card.split("## Preview decoder")[1]  # the generated facts stay last
 
     spec = LbmSpec(task="shadow", vae=VaeRef(id="t-vae"), bridge_noise_sigma=0.01, light_map=SPEC,
                    conditioning=(Conditioning("mask", "mask", 1, "bilinear"), Conditioning("light", "lightMap", 1, "render")))

@@ -49,7 +49,8 @@ export interface BenchReport {
   cpu: string
   loadMs: number
   rows: BenchRow[]
-  preview: { size: number; coldMs: number; warmMs: number[]; warmStages: Timings[] }
+  /** `previewDecoder`: whether the VAE's distilled preview decoder decoded the preview. */
+  preview: { size: number; coldMs: number; warmMs: number[]; warmStages: Timings[]; previewDecoder: boolean }
   remove: RemoveBench
   networks: NetworkTiming[]
   peakRssMb: number
@@ -124,7 +125,7 @@ export async function runBench(opts: { device?: 'auto' | 'cpu' | 'gpu'; sizes?: 
       cpu: `${os.cpus()[0]?.model ?? 'unknown'} x${os.availableParallelism()}`,
       loadMs: model.loadMs,
       rows,
-      preview: { size: previewSize, coldMs, warmMs, warmStages },
+      preview: { size: previewSize, coldMs, warmMs, warmStages, previewDecoder: model.previewDecoder !== undefined },
       remove,
       networks,
       peakRssMb: process.resourceUsage().maxRSS / 1024
@@ -183,7 +184,8 @@ export function benchMarkdown(r: BenchReport): string {
   lines.push(
     '',
     `Live preview at ${r.preview.size} px (light moved, source latent cached): median ${ms(median(r.preview.warmMs))} ms over ${r.preview.warmMs.length} moves ` +
-      `(medians, ms: denoise ${stage('denoise')}, decode ${stage('decode')}, transfer ${stage('transfer')}); first preview (read + encode) ${ms(r.preview.coldMs)} ms.`
+      `(medians, ms: denoise ${stage('denoise')}, decode ${stage('decode')}${r.preview.previewDecoder ? ' with the preview decoder' : ''}, transfer ${stage('transfer')}); ` +
+      `first preview (read + encode) ${ms(r.preview.coldMs)} ms.`
   )
   return lines.join('\n')
 }

@@ -5,7 +5,7 @@ import type { LoadedModel } from '../engine/model.ts'
 import type { Feeds, ModelSession } from '../engine/runtime.ts'
 
 export interface NetworkTiming {
-  network: 'encoder' | 'denoiser' | 'decoder'
+  network: 'encoder' | 'denoiser' | 'decoder' | 'preview decoder'
   /** Side of the square image the network works for (the latent is side / downsample). */
   side: number
   medianMs: number
@@ -40,6 +40,9 @@ export async function timeNetworks(model: LoadedModel, sides: number[] = [512, 1
     const timestep = { data: new Float32Array([1000]), dims: [1] }
     out.push({ network: 'denoiser', side, medianMs: await median(model.denoiser, { sample, timestep }, runs) })
     out.push({ network: 'decoder', side, medianMs: await median(model.decoder, { latent: filled([1, C, lat, lat]) }, runs) })
+    if (model.previewDecoder) {
+      out.push({ network: 'preview decoder', side, medianMs: await median(model.previewDecoder, { latent: filled([1, C, lat, lat]) }, runs) })
+    }
   }
   return out
 }
@@ -53,6 +56,8 @@ export function networksMarkdown(rows: NetworkTiming[]): string {
   return [
     `| network (ms, median) | ${sides.map((s) => `${s}x${s}`).join(' | ')} |`,
     `|---|${sides.map(() => '---').join('|')}|`,
-    ...(['encoder', 'denoiser', 'decoder'] as const).map((n) => `| ${n} | ${sides.map((s) => cell(n, s)).join(' | ')} |`)
+    ...(['encoder', 'denoiser', 'decoder', 'preview decoder'] as const)
+      .filter((n) => rows.some((r) => r.network === n))
+      .map((n) => `| ${n} | ${sides.map((s) => cell(n, s)).join(' | ')} |`)
   ].join('\n')
 }

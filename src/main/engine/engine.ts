@@ -286,7 +286,7 @@ export class Engine {
       background = await this.previewCached(`${photoKey}|${await fileKey(bgPath)}`, ctx, async () => fitRaster((await readImage(bgPath)).raster, photo))
       latentKey = `${maskKey}|${bgPath}` // the source is the composite, which depends on both
     }
-    const input: TaskInput = { model, image: photo, mask: mask.data as Uint8Array, steps, seed: request.seed, cacheKey: latentKey, cache: this.latents, noise: opts.noise }
+    const input: TaskInput = { model, image: photo, mask: mask.data as Uint8Array, steps, seed: request.seed, cacheKey: latentKey, cache: this.latents, noise: opts.noise, preview: true }
     const { image } = await this.execute(request, input, ctx, background)
     return { image, device: model.device, timings: ctx.timings }
   }

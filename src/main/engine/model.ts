@@ -11,6 +11,8 @@ export interface LoadedModel {
   vae: VaeManifest
   encoder: ModelSession
   decoder: ModelSession
+  /** The VAE's distilled decoder for the live preview, where the bundle has one. */
+  previewDecoder?: ModelSession
   denoiser: ModelSession
   /** The device of the denoiser, the network that runs most. */
   device: DeviceInfo
@@ -21,6 +23,9 @@ export interface LoadedModel {
 type Role = keyof typeof ONNX_IO
 /** The networks of a task model (its VAE's and its denoiser). */
 type TaskRole = Exclude<Role, 'segmenter'>
+/** The files of a task model: the preview decoder has the decoder's I/O. */
+type TaskFile = TaskRole | 'previewDecoder'
+const roleOf = (file: TaskFile): TaskRole => (file === 'previewDecoder' ? 'decoder' : file)
 
 /** Checks a session's names, and its channel dimension where the graph fixes one. */
 function checkIo(id: string, role: Role, s: Pick<ModelSession, 'inputs' | 'outputs'>, channels: Record<string, number>): void {
@@ -88,11 +93,12 @@ export async function loadModel(id: string, opts: LoadOptions): Promise<LoadedMo
   })
   const vae = vaeBundle.manifest
   checkVaeAgreement(manifest, vae)
-  const files = {
+  const files: Partial<Record<TaskFile, string>> = {
     encoder: await verifiedFile(vae.id, vaeBundle.dir, vae.files.encoder),
     decoder: await verifiedFile(vae.id, vaeBundle.dir, vae.files.decoder),
     denoiser: await verifiedFile(id, dir, manifest.files.denoiser)
   }
+  if (vae.files.previewDecoder) files.previewDecoder = await verifiedFile(vae.id, vaeBundle.dir, vae.files.previewDecoder)
   const warm = warmups(manifest)
   const C = manifest.vae.latentChannels
   const channels: Record<TaskRole, Record<string, number>> = {
@@ -101,9 +107,10 @@ export async function loadModel(id: string, opts: LoadOptions): Promise<LoadedMo
     denoiser: { sample: denoiserInputChannels(manifest), v: C }
   }
   const sessions: ModelSession[] = []
-  const open = async (role: TaskRole, ownerId: string) => {
+  const open = async (file: TaskFile, ownerId: string) => {
+    const role = roleOf(file)
     try {
-      const s = await openSession(files[role], {
+      const s = await openSession(files[file]!, {
         preference: opts.preference,
         warmup: warm[role],
         log: opts.log,
@@ -114,17 +121,19 @@ export async function loadModel(id: string, opts: LoadOptions): Promise<LoadedMo
     } catch (err) {
       await Promise.all(sessions.map((s) => s.dispose()))
       if (err instanceof ModelError) throw err
-      throw new ModelError(ownerId, `${role} cannot be opened: ${(err as Error).message}`)
+      throw new ModelError(ownerId, `${file} cannot be opened: ${(err as Error).message}`)
     }
   }
   const encoder = await open('encoder', vae.id)
   const decoder = await open('decoder', vae.id)
+  const previewDecoder = files.previewDecoder ? await open('previewDecoder', vae.id) : undefined
   const denoiser = await open('denoiser', id)
   return {
     manifest,
     vae,
     encoder,
     decoder,
+    previewDecoder,
     denoiser,
     device: denoiser.device,
     loadMs: performance.now() - start,

@@ -2,6 +2,7 @@
 import type { ProgressEvent, Stage } from '../../shared/contract.ts'
 import { buildConditioning, type ConditioningInputs } from './conditioning.ts'
 import type { LoadedModel } from './model.ts'
+import type { ModelSession } from './runtime.ts'
 import { normalArray, seededRandom } from './random.ts'
 import { sampleBridge, type NoiseSource } from './sampler.ts'
 
@@ -33,12 +34,12 @@ export async function encode(model: LoadedModel, pixels: Float32Array, width: nu
   return z
 }
 
-/** Decodes a normalised latent to CHW pixels, clamped to the VAE's pixel range. */
-export async function decode(model: LoadedModel, z: Float32Array, lw: number, lh: number): Promise<Float32Array> {
+/** Decodes a normalised latent to CHW pixels, clamped to the VAE's pixel range (`decoder`: the preview's, or the VAE's own). */
+export async function decode(model: LoadedModel, z: Float32Array, lw: number, lh: number, decoder: ModelSession = model.decoder): Promise<Float32Array> {
   const { scale, shift, pixelRange, latentChannels } = model.manifest.vae
   const latent = new Float32Array(z.length)
   for (let i = 0; i < z.length; i++) latent[i] = z[i] / scale + shift
-  const out = await model.decoder.run({ latent: { data: latent, dims: [1, latentChannels, lh, lw] } })
+  const out = await decoder.run({ latent: { data: latent, dims: [1, latentChannels, lh, lw] } })
   const img = Float32Array.from(out.image.data)
   const [lo, hi] = pixelRange
   for (let i = 0; i < img.length; i++) img[i] = Math.min(hi, Math.max(lo, img[i]))
@@ -50,6 +51,8 @@ export interface BridgeOptions {
   seed: number
   /** Replaces the seeded bridge noise (tests replay PyTorch's). */
   noise?: NoiseSource
+  /** Decodes the target with this session instead of the VAE's decoder (the live preview's). */
+  decoder?: ModelSession
 }
 
 /** Denoises from the source latent to the target latent; returns the decoded target pixels. */
@@ -79,5 +82,5 @@ export async function bridgePass(
       onStep: (step, total) => ctx.onProgress?.({ stage: 'denoise', step, total })
     })
   )
-  return timed(ctx, 'decode', () => decode(model, zTarget, lw, lh))
+  return timed(ctx, 'decode', () => decode(model, zTarget, lw, lh, opts.decoder))
 }

@@ -6,8 +6,9 @@ import type { Raster } from '../image-io/index.ts'
 import { resizeRaster } from '../image-io/index.ts'
 import { expandRect, maskBounds, workingSize, type Size } from './geometry.ts'
 import type { LoadedModel } from './model.ts'
+import type { ModelSession } from './runtime.ts'
 import { bridgePass, decode, encode, timed, type PassContext } from './network.ts'
-import { seededRandom } from './random.ts'
+import { fillHole } from './fill.ts'
 import { applyShadowLift, findShadowLift } from './shadow-lift.ts'
 import { featherSelection } from './feather.ts'
 import { guidedTransfer, pasteBack, type TransferOptions } from './transfer.ts'
@@ -29,6 +30,8 @@ export interface TaskInput {
   seed: number
   /** Caps the working size below the model's (live preview). */
   maxLongSide?: number
+  /** The live preview: shadow and relight decode with the VAE's preview decoder where it has one. */
+  preview?: boolean
   /** Identifies the photo for the source-latent cache; undefined disables caching. */
   cacheKey?: string
   cache?: LatentCache
@@ -82,11 +85,11 @@ async function cachedEncode(input: TaskInput, ctx: PassContext, key: string | un
  * minus this (not minus the source itself): the difference then holds the model's change only,
  * without the VAE's loss of fine detail, which the transfer would otherwise carry over as blur.
  */
-async function cachedReconstruction(input: TaskInput, ctx: PassContext, key: string | undefined, z: Float32Array, lw: number, lh: number) {
-  const k = key && `${key}|decoded`
+async function cachedReconstruction(input: TaskInput, ctx: PassContext, key: string | undefined, z: Float32Array, lw: number, lh: number, decoder: ModelSession) {
+  const k = key && `${key}|decoded${decoder === input.model.decoder ? '' : '|preview'}`
   const hit = k ? input.cache?.get(k) : undefined
   if (hit) return hit
-  const pixels = await timed(ctx, 'decode', () => decode(input.model, z, lw, lh))
+  const pixels = await timed(ctx, 'decode', () => decode(input.model, z, lw, lh, decoder))
   if (k) input.cache?.set(k, pixels)
   return pixels
 }
@@ -99,7 +102,7 @@ function requireSelection(input: TaskInput) {
 
 /**
  * Object removal. Only a crop around the mask is processed (the work follows the mask, not the
- * photo); the masked region is filled with uniform random pixels as in the paper, and the result
+ * photo); the masked region is filled as the model was trained (fill.ts), and the result
  * is pasted back through a dilated, feathered mask. Outside it, only where the model clearly lifted
  * the object's cast shadow does the original change, by a smooth gain (shadow-lift.ts); every other
  * pixel is the input's, bit for bit.
@@ -123,12 +126,7 @@ export async function removeObject(input: TaskInput, ctx: PassContext): Promise<
   const before = Float32Array.from(net)
   const hole = await workingMask(alpha, rect.width, rect.height, w, h)
   const [lo, hi] = model.manifest.vae.pixelRange
-  const rng = seededRandom(input.seed ^ 0x9e3779b9)
-  const plane = w * h
-  for (let i = 0; i < plane; i++) {
-    hole[i] = hole[i] > 0.5 ? 1 : 0
-    if (hole[i]) for (let c = 0; c < 3; c++) net[c * plane + i] = lo + rng.uniform() * (hi - lo)
-  }
+  fillHole(model.manifest.holeFill ?? 'noise', net, hole, w, h, [lo, hi], input.seed)
   const lw = w / model.manifest.vae.downsample
   const lh = h / model.manifest.vae.downsample
   const zSource = await timed(ctx, 'encode', () => encode(model, net, w, h))
@@ -173,8 +171,12 @@ async function lowFrequencyEdit(
       ? await timed(ctx, 'encode', async () => encode(model, (await workingPixels(model, background, w, h)).net, w, h))
       : zSource
   }
-  const out = await bridgePass(model, zSource, lw, lh, { mask: { data: mask, width: w, height: h }, lights, images }, input, ctx)
-  const recon = await cachedReconstruction(input, ctx, key, zSource, lw, lh)
+  // The preview's decoder is softer than the VAE's, but the edit and the reconstruction it is
+  // measured against both go through it, so most of that cancels in their difference.
+  const decoder = (input.preview && model.previewDecoder) || model.decoder
+  const cond = { mask: { data: mask, width: w, height: h }, lights, images }
+  const out = await bridgePass(model, zSource, lw, lh, cond, { steps: input.steps, seed: input.seed, noise: input.noise, decoder }, ctx)
+  const recon = await cachedReconstruction(input, ctx, key, zSource, lw, lh, decoder)
   const edited = await timed(ctx, 'transfer', () => {
     const range = model.manifest.vae.pixelRange
     const k = 1 / (range[1] - range[0])
