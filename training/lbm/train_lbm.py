@@ -93,13 +93,14 @@ def shadow_iou(source: torch.Tensor, edited: torch.Tensor, target: torch.Tensor,
 
 def validation_score(task: str, val: dict, out: torch.Tensor, edited: torch.Tensor) -> float:
     """Higher is better. shadow: shadow IoU; relight: PSNR on the subject; remove: PSNR of the
-    decoded output (removal pastes the decoded pixels themselves back)."""
+    decoded output inside the mask (removal pastes the decoded pixels there, and only there,
+    as the evaluation's in-mask PSNR measures)."""
     if task == "shadow":
         return shadow_iou(val["source"], edited, val["target"], val["mask"])
+    m = val["mask"].expand_as(edited) > 0.5
     if task == "relight":
-        m = val["mask"].expand_as(edited) > 0.5
         return psnr(edited[m], val["target"][m])
-    return psnr(out, val["target"])
+    return psnr(out[m], val["target"][m])
 
 
 def train_lbm(cfg: dict, root: Path, run: Path, resume: bool, max_minutes: float | None, stop_at: int | None,
