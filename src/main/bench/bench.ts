@@ -49,8 +49,11 @@ export interface BenchReport {
   cpu: string
   loadMs: number
   rows: BenchRow[]
-  /** `previewDecoder`: whether the VAE's distilled preview decoder decoded the preview. */
-  preview: { size: number; coldMs: number; warmMs: number[]; warmStages: Timings[]; previewDecoder: boolean }
+  /**
+   * `previewDecoder`: whether the VAE's distilled preview decoder decoded the preview;
+   * `fullDecoderMs`: the same moves decoded by the full decoder, alternating with `warmMs`.
+   */
+  preview: { size: number; coldMs: number; warmMs: number[]; warmStages: Timings[]; previewDecoder: boolean; fullDecoderMs: number[] }
   remove: RemoveBench
   networks: NetworkTiming[]
   peakRssMb: number
@@ -111,11 +114,18 @@ export async function runBench(opts: { device?: 'auto' | 'cpu' | 'gpu'; sizes?: 
     const coldMs = performance.now() - t0
     const warmMs: number[] = []
     const warmStages: Timings[] = []
+    const fullDecoderMs: number[] = []
     for (let az = 0; az < 360; az += 45) {
-      const t = performance.now()
-      const p = await engine.preview({ task: 'shadow', image, mask, light: { ...light, azimuth: az }, output: { path: 'unused' } }, previewSize)
+      // Each light position twice, alternating: with the preview decoder (what the editor does)
+      // and with the full decoder, so the two are compared under the same machine load.
+      const move = { task: 'shadow' as const, image, mask, light: { ...light, azimuth: az }, output: { path: 'unused' } }
+      let t = performance.now()
+      const p = await engine.preview(move, previewSize)
       warmMs.push(performance.now() - t)
       warmStages.push(p.timings)
+      t = performance.now()
+      await engine.preview(move, previewSize, { fullDecoder: true })
+      fullDecoderMs.push(performance.now() - t)
     }
     const remove = await benchRemove(engine, dir)
     const networks = await timeNetworks(model)
@@ -125,7 +135,7 @@ export async function runBench(opts: { device?: 'auto' | 'cpu' | 'gpu'; sizes?: 
       cpu: `${os.cpus()[0]?.model ?? 'unknown'} x${os.availableParallelism()}`,
       loadMs: model.loadMs,
       rows,
-      preview: { size: previewSize, coldMs, warmMs, warmStages, previewDecoder: model.previewDecoder !== undefined },
+      preview: { size: previewSize, coldMs, warmMs, warmStages, previewDecoder: model.previewDecoder !== undefined, fullDecoderMs },
       remove,
       networks,
       peakRssMb: process.resourceUsage().maxRSS / 1024
@@ -187,5 +197,9 @@ export function benchMarkdown(r: BenchReport): string {
       `(medians, ms: denoise ${stage('denoise')}, decode ${stage('decode')}${r.preview.previewDecoder ? ' with the preview decoder' : ''}, transfer ${stage('transfer')}); ` +
       `first preview (read + encode) ${ms(r.preview.coldMs)} ms.`
   )
+  if (r.preview.previewDecoder) {
+    const full = median(r.preview.fullDecoderMs)
+    lines.push(`The same moves with the full decoder, alternating: median ${ms(full)} ms (preview decoder / full: ${(median(r.preview.warmMs) / full).toFixed(2)}).`)
+  }
   return lines.join('\n')
 }

@@ -35,6 +35,8 @@ export interface RunOptions {
    * the current one is in the networks). It must be a readImage of request.image.
    */
   prefetched?: Promise<{ info: ImageInfo; raster: Raster }>
+  /** preview: decode with the VAE's full decoder even where it has a preview decoder (the bench compares the two). */
+  fullDecoder?: boolean
 }
 
 export interface PreviewResult {
@@ -286,7 +288,7 @@ export class Engine {
       background = await this.previewCached(`${photoKey}|${await fileKey(bgPath)}`, ctx, async () => fitRaster((await readImage(bgPath)).raster, photo))
       latentKey = `${maskKey}|${bgPath}` // the source is the composite, which depends on both
     }
-    const input: TaskInput = { model, image: photo, mask: mask.data as Uint8Array, steps, seed: request.seed, cacheKey: latentKey, cache: this.latents, noise: opts.noise, preview: true }
+    const input: TaskInput = { model, image: photo, mask: mask.data as Uint8Array, steps, seed: request.seed, cacheKey: latentKey, cache: this.latents, noise: opts.noise, preview: !opts.fullDecoder }
     const { image } = await this.execute(request, input, ctx, background)
     return { image, device: model.device, timings: ctx.timings }
   }
