@@ -36,8 +36,11 @@ of the per-scene fractions over scenes with a visible shadow). The baselines can
 shadow outside the mask: that is the point of this number. In-mask PSNR against `empty.png`
 too.
 
+For reference, a fourth method: `pushpull`, the smooth push-pull fill of the same hole
+(`lbm/fill.py`), the source a `holeFill: pushpull` model starts from, pasted back alike.
+
 Writes `<out>.md`, `<out>.json` and `<out>-examples.png` (the first cases: photo with the mask,
-model, Telea, NS, original).
+model, Telea, NS, push-pull, original).
 """
 from __future__ import annotations
 
@@ -59,11 +62,15 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "training"))
 from lbm.data import PHOTOS, list_images  # noqa: E402
+from lbm.fill import pushpull_fill  # noqa: E402
 from lbm.masks import MaskSource  # noqa: E402
 
 PSNR_CAP = 100.0
 LUMA = np.array([0.2126, 0.7152, 0.0722])
-METHODS = ("model", "telea", "ns")
+# pushpull: the smooth fill a `holeFill: pushpull` model starts from (lbm/fill.py), for reference;
+# the issue's baselines are Telea and NS.
+METHODS = ("model", "telea", "ns", "pushpull")
+BASELINES = ("telea", "ns")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -102,6 +109,16 @@ def baseline(photo: np.ndarray, mask: np.ndarray, flag: int, radius: float) -> n
     alpha = paste_alpha(mask)
     hole = (alpha > 127).astype(np.uint8)
     filled = cv2.cvtColor(cv2.inpaint(cv2.cvtColor(photo, cv2.COLOR_RGB2BGR), hole, radius, flag), cv2.COLOR_BGR2RGB)
+    return paste_back(photo, filled, alpha)
+
+
+def smooth_fill(photo: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """The push-pull fill of the same hole at full resolution, pasted back through the same alpha."""
+    import torch
+    alpha = paste_alpha(mask)
+    x = torch.from_numpy(photo).permute(2, 0, 1)[None].float()
+    hole = torch.from_numpy((alpha > 127).astype(np.float32))[None, None]
+    filled = pushpull_fill(x, hole)[0].permute(1, 2, 0).round().clamp(0, 255).numpy().astype(np.uint8)
     return paste_back(photo, filled, alpha)
 
 
@@ -265,12 +282,14 @@ def markdown(res: dict) -> str:
             lines.append(f"| {m} | {pct(v['removed_pooled'])} | {pct(v['removed_median'])} | {f(v['psnr_mask'])} | {f(v['psnr_image'])} |")
     tm = res["timing"]
     lines += ["", f"Time per case (median, ms): model {tm['model_ms']:.0f} (engine total, model load {tm['model_load_ms']:.0f} ms once), "
-              f"Telea {tm['telea_ms']:.0f}, NS {tm['ns_ms']:.0f}. Whole evaluation: {tm['wall_s']:.0f} s."]
+              f"Telea {tm['telea_ms']:.0f}, NS {tm['ns_ms']:.0f}, push-pull {tm['pushpull_ms']:.0f} (PyTorch, full size). "
+              f"Whole evaluation: {tm['wall_s']:.0f} s. `pushpull` is the smooth fill alone that a `holeFill: pushpull` model starts from; "
+              f"the issue's baselines are Telea and NS."]
     return "\n".join(lines) + "\n"
 
 
 def examples_sheet(rows: list[tuple[np.ndarray, np.ndarray, list[np.ndarray]]], side: int = 192) -> np.ndarray:
-    """Rows of photo-with-mask | model | Telea | NS | original, each scaled to `side` high."""
+    """Rows of photo-with-mask | model | Telea | NS | push-pull | original, each scaled to `side` high."""
     out = []
     for photo, mask, outs in rows:
         shown = photo.copy()
@@ -309,13 +328,15 @@ def evaluate(args: argparse.Namespace, work: Path) -> dict:
     engine = run_model(cases, work, args.model, args.device, args.steps)
     first = engine[0]
 
-    photo_rows, scene_rows, times, sheet = [], [], {"telea": [], "ns": []}, []
+    photo_rows, scene_rows, times, sheet = [], [], {"telea": [], "ns": [], "pushpull": []}, []
     for case, info, res in zip(cases, meta, engine):
         source, mask = read_rgb(Path(case["image"])), np.asarray(Image.open(case["mask"]).convert("L"))
         outs = {"model": read_rgb(Path(res["output"]))}
-        for name, flag in (("telea", cv2.INPAINT_TELEA), ("ns", cv2.INPAINT_NS)):
+        fills = {"telea": lambda: baseline(source, mask, cv2.INPAINT_TELEA, args.radius),
+                 "ns": lambda: baseline(source, mask, cv2.INPAINT_NS, args.radius), "pushpull": lambda: smooth_fill(source, mask)}
+        for name, fill in fills.items():
             t = time.perf_counter()
-            outs[name] = baseline(source, mask, flag, args.radius)
+            outs[name] = fill()
             times[name].append(1000 * (time.perf_counter() - t))
         row = info | {"model_ms": res["totalMs"], "working": res["working"]}
         if info["kind"] == "photo":
@@ -333,14 +354,14 @@ def evaluate(args: argparse.Namespace, work: Path) -> dict:
            "photos": summarise(photo_rows)}
     if photo_rows:
         a = res["photos"]["all"]
-        best = max(("telea", "ns"), key=lambda m: a[m]["psnr_mask"])
+        best = max(BASELINES, key=lambda m: a[m]["psnr_mask"])
         margin = a["model"]["psnr_mask"] - a[best]["psnr_mask"]
         res["target"] = {"best_baseline": best, "margin_db": margin, "required_db": 1.5, "met": bool(margin >= 1.5)}
     if scene_rows:
         res["renders"] = summarise_renders(scene_rows)
     med = lambda xs: float(np.median(xs)) if xs else float("nan")
     res["timing"] = {"model_ms": med([r["totalMs"] - r["timings"].get("load", 0) for r in engine]), "model_load_ms": first["timings"].get("load", 0),
-                     "telea_ms": med(times["telea"]), "ns_ms": med(times["ns"]), "wall_s": time.perf_counter() - t0}
+                     "telea_ms": med(times["telea"]), "ns_ms": med(times["ns"]), "pushpull_ms": med(times["pushpull"]), "wall_s": time.perf_counter() - t0}
     res["cases"] = photo_rows + scene_rows
     res["_sheet"] = sheet
     return res
