@@ -116,7 +116,7 @@ def smooth_fill(photo: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """The push-pull fill of the same hole at full resolution, pasted back through the same alpha."""
     import torch
     alpha = paste_alpha(mask)
-    x = torch.from_numpy(photo).permute(2, 0, 1)[None].float()
+    x = torch.from_numpy(photo.copy()).permute(2, 0, 1)[None].float()
     hole = torch.from_numpy((alpha > 127).astype(np.float32))[None, None]
     filled = pushpull_fill(x, hole)[0].permute(1, 2, 0).round().clamp(0, 255).numpy().astype(np.uint8)
     return paste_back(photo, filled, alpha)
