@@ -8,8 +8,8 @@ Pairs per task (the render frames are those of lbm/pairs.py):
 |---|---|---|---|---|
 | shadow | renders | noshadow | shadow | subject mask, grey light map of light 1 |
 | shadow | renders on photos (share `shadow_photos`, default none) | the render's subject pasted on a photo | the same with the render's shadow (shadow / noshadow) multiplied onto the photo | as above |
-| remove | renders (half) | shadow, loose mask filled with noise | empty | the loose mask |
-| remove | photos (half) | photo, object-shaped mask filled with noise | photo | the mask |
+| remove | renders (half) | shadow, loose mask filled as `remove_fill` says (noise, or push-pull: lbm/fill.py) | empty | the loose mask |
+| remove | photos (half; every 25th held out) | photo, object-shaped mask filled alike | photo | the mask |
 | relight | renders | subject of `shadow` (light 1) pasted on `relit` (light 2) | relit | subject mask, RGB light map of light 2 (left empty 40% of the time: the background decides) |
 | relight | photos + cut-outs (share `relight_cutouts`, default none) | a cut-out pasted on a photo | the same with the cut-out relit by a random light (`relit_cutout`) | its alpha, RGB light map of that light (always given: the photo does not show it) |
 | segment | renders (half) | a frame | subject mask | - |
@@ -17,7 +17,7 @@ Pairs per task (the render frames are those of lbm/pairs.py):
 
 Every pair gets the same random crop, horizontal flip (which mirrors the light) and colour gain on
 source and target. Validation: every tenth train-split scene is held out of training (the test split
-is never packed; it is the evaluation set)."""
+is never packed; it is the evaluation set), and for removal also every 25th photo (centre crops)."""
 from __future__ import annotations
 
 import json
