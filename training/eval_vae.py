@@ -17,7 +17,7 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from lbm.checkpoint import load_vae  # noqa: E402
+from lbm.checkpoint import load_preview_decoder, load_vae  # noqa: E402
 from lbm.data import PHOTOS, list_images, load_rgb  # noqa: E402
 from lbm.losses import psnr, ssim  # noqa: E402
 from lbm.models import Decoder, Encoder  # noqa: E402
@@ -50,15 +50,6 @@ def evaluate(enc: Encoder, dec: Decoder, preview: Decoder | None = None) -> dict
     return {"set": "kodak24, centre 496x496", **{k: mean(k) for k in keys}, "photos": rows}
 
 
-def load_preview_decoder(path: Path) -> Decoder:
-    from lbm import checkpoint
-    from lbm.models import VaeConfig
-    state = checkpoint.load(path)
-    a = state["model_args"]
-    dec = Decoder(VaeConfig(latent_channels=a["latent_channels"], widths=tuple(a["widths"]), blocks=a["blocks"], groups=a["groups"]))
-    dec.load_state_dict(state["weights"]["decoder"])
-    return dec
-
 
 def main() -> None:
     ap = argparse.ArgumentParser()
@@ -68,7 +59,7 @@ def main() -> None:
     args = ap.parse_args()
     torch.set_num_threads(2)
     enc, dec, state = load_vae(args.checkpoint)
-    preview = load_preview_decoder(args.preview_decoder) if args.preview_decoder else None
+    preview = load_preview_decoder(args.preview_decoder)[0] if args.preview_decoder else None
     result = evaluate(enc, dec, preview) | {"step": state.get("step")}
     print(f"Kodak (24 photos, centre 496x496): PSNR {result['psnr']:.2f} dB, SSIM {result['ssim']:.4f} (step {state.get('step')})")
     if preview is not None:

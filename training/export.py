@@ -56,15 +56,9 @@ def export_vae(args: argparse.Namespace) -> None:
 def export_preview_decoder(args: argparse.Namespace) -> None:
     """Adds the distilled preview decoder to an existing VAE bundle, and its parity case to the
     VAE's fixture."""
-    from lbm import checkpoint
     from lbm.bundle import add_preview_decoder
-    from lbm.models import Decoder, VaeConfig
-    state = checkpoint.load(args.checkpoint)
-    a = state["model_args"]
-    cfg = VaeConfig(latent_channels=a["latent_channels"], widths=tuple(a["widths"]), blocks=a["blocks"], groups=a["groups"])
-    dec = Decoder(cfg)
-    dec.load_state_dict(state["weights"]["decoder"])
-    dec.eval()
+    from lbm.checkpoint import load_preview_decoder
+    dec, cfg, state = load_preview_decoder(args.checkpoint)
     add_preview_decoder(ROOT / "models" / args.vae, dec, cfg, args.card.read_text())
     fixture_path = PARITY / f"{args.vae}.json"
     fixture = json.loads(fixture_path.read_text())

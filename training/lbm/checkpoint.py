@@ -57,16 +57,33 @@ def restore(state: dict[str, Any], modules: dict[str, torch.nn.Module], optimize
         data_gen.set_state(rng["data"])
 
 
+def vae_config(model_args: dict):
+    """The VaeConfig a VAE or preview-decoder checkpoint was trained with."""
+    from .models import VaeConfig
+    a = model_args
+    return VaeConfig(latent_channels=a["latent_channels"], widths=tuple(a["widths"]), blocks=a["blocks"], groups=a["groups"])
+
+
 def load_vae(path: Path):
     """The encoder and decoder of a VAE checkpoint (train.py, kind vae), and the checkpoint itself."""
-    from .models import Decoder, Encoder, VaeConfig
+    from .models import Decoder, Encoder
     state = load(path)
-    a = state["model_args"]
-    cfg = VaeConfig(latent_channels=a["latent_channels"], widths=tuple(a["widths"]), blocks=a["blocks"], groups=a["groups"])
+    cfg = vae_config(state["model_args"])
     enc, dec = Encoder(cfg), Decoder(cfg)
     enc.load_state_dict(state["weights"]["encoder"])
     dec.load_state_dict(state["weights"]["decoder"])
     return enc, dec, state
+
+
+def load_preview_decoder(path: Path):
+    """The decoder of a preview-decoder checkpoint (train.py, kind preview-decoder), in eval mode,
+    with its VaeConfig and the checkpoint itself."""
+    from .models import Decoder
+    state = load(path)
+    cfg = vae_config(state["model_args"])
+    dec = Decoder(cfg)
+    dec.load_state_dict(state["weights"]["decoder"])
+    return dec.eval(), cfg, state
 
 
 def start(run: Path, resume: bool, init: Path | None, name: str, module: torch.nn.Module,

@@ -34,8 +34,7 @@ def train_preview_decoder(cfg: dict, root: Path, run: Path, resume: bool, max_mi
                           stop_at: int | None) -> None:
     torch.manual_seed(cfg["seed"])
     enc, teacher, state = checkpoint.load_vae(root / cfg["teacher"])
-    a = state["model_args"]
-    tcfg = VaeConfig(latent_channels=a["latent_channels"], widths=tuple(a["widths"]), blocks=a["blocks"], groups=a["groups"])
+    tcfg = checkpoint.vae_config(state["model_args"])
     for m in (enc, teacher):
         m.eval().requires_grad_(False)
     scfg = student_config(cfg, tcfg)
