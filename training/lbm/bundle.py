@@ -233,7 +233,8 @@ def write_segment_bundle(folder: Path, meta: Meta, net: SegNet, spec: SegmentSpe
     c = net.cfg
     card = (f"# {meta.name}\n\n{meta.card}\n\n"
             f"- kind: segment; `image` [1,3,H,W] in {list(spec.pixel_range)} -> `mask` [1,1,H,W], subject probability in [0,1]\n"
-            f"- network: SegNet (unshuffle {c.unshuffle}, widths {list(c.widths)}, {c.blocks} block(s), {c.groups} groups)\n"
+            f"- network: SegNet (unshuffle {c.unshuffle}, widths {list(c.widths)}, {c.blocks} block(s), {c.groups} groups"
+            f"{f', context branch of {c.context} level(s)' if c.context else ''})\n"
             f"- working size: the whole photo resized to a long side of {spec.long_side}, sides multiples of {spec.multiple}; "
             f"the app upsamples the mask to full resolution with a guided filter (the photo as guide)\n"
             f"- license: {meta.license}\n- data: {'; '.join(meta.data)}\n- training: {meta.training}\n")

@@ -95,7 +95,11 @@ def start(run: Path, resume: bool, init: Path | None, name: str, module: torch.n
         restore(state, {name: module}, optimizer, data_gen)
         return state["step"], state["best"]
     if init is not None:
-        module.load_state_dict(load(init)["weights"][name])
-        print(f"initialised from {init}", flush=True)
+        # A second round may add a module that starts as the identity (SegNet's context branch):
+        # its weights may be missing from `init`; anything else must match.
+        missing, unexpected = module.load_state_dict(load(init)["weights"][name], strict=False)
+        if unexpected or any(".context." not in k for k in missing):
+            raise SystemExit(f"{init} does not fit the model: missing {missing}, unexpected {unexpected}")
+        print(f"initialised from {init}" + (f" ({len(missing)} new tensors start afresh)" if missing else ""), flush=True)
     return 0, None
 

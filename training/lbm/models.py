@@ -161,6 +161,7 @@ class UNet(nn.Module):
             self.up_blocks.append(level)
         self.norm_out = nn.GroupNorm(g, cin)
         self.conv_out = nn.Conv2d(cin, cfg.latent_channels, 3, padding=1)
+        self.context: nn.Module | None = None  # SegNet may add a ContextBranch after the middle block
 
     def forward(self, sample: torch.Tensor, timestep: torch.Tensor | None = None) -> torch.Tensor:
         temb = self.time(timestep) if self.time is not None else None
@@ -174,6 +175,8 @@ class UNet(nn.Module):
                 h = self.downs[i](h)
                 skips.append(h)
         h = self.mid(h, temb)
+        if self.context is not None:
+            h = self.context(h)
         for i, level in enumerate(self.up_blocks):
             for j, block in enumerate(level):
                 skip = skips.pop()
@@ -187,6 +190,29 @@ def param_count(module: nn.Module) -> int:
     return sum(p.numel() for p in module.parameters())
 
 
+class ContextBranch(nn.Module):
+    """Context for a small UNet's bottleneck, which otherwise sees about a fifth of the photo:
+    `levels` more stride-2 downsamplings with a residual block each, brought back to the
+    bottleneck's size, and the global mean of the deepest level, added through a 1x1 conv that
+    starts at zero (so a model trained without the branch starts unchanged)."""
+
+    def __init__(self, width: int, levels: int, groups: int):
+        super().__init__()
+        self.downs = nn.ModuleList(nn.Conv2d(width, width, 3, stride=2, padding=1) for _ in range(levels))
+        self.blocks = nn.ModuleList(ResBlock(width, width, groups) for _ in range(levels))
+        self.out = nn.Conv2d(2 * width, width, 1)
+        nn.init.zeros_(self.out.weight)
+        nn.init.zeros_(self.out.bias)
+
+    def forward(self, h: torch.Tensor) -> torch.Tensor:
+        x = h
+        for down, block in zip(self.downs, self.blocks):
+            x = block(down(x))
+        whole = x.mean(dim=(2, 3), keepdim=True)
+        x = F.interpolate(x, size=h.shape[-2:], mode="bilinear", align_corners=False)
+        return h + self.out(torch.cat([x, whole.expand_as(x)], dim=1))
+
+
 @dataclass(frozen=True)
 class SegConfig:
     """Subject segmentation network: pixels in, subject probability out, at the working size."""
@@ -194,6 +220,7 @@ class SegConfig:
     widths: tuple[int, ...] = (32, 64, 128)  # UNet levels below the unshuffled input
     blocks: int = 1
     groups: int = 8
+    context: int = 0                         # ContextBranch levels below the UNet's (0: none)
 
 
 class SegNet(nn.Module):
@@ -208,6 +235,8 @@ class SegNet(nn.Module):
         f = cfg.unshuffle
         self.body = UNet(UNetConfig(latent_channels=f * f, cond_channels=3 * f * f - f * f, widths=cfg.widths,
                                     blocks=cfg.blocks, groups=cfg.groups, time_dim=8, time_hidden=0))
+        if cfg.context:
+            self.body.context = ContextBranch(cfg.widths[-1], cfg.context, cfg.groups)
 
     def logits(self, image: torch.Tensor) -> torch.Tensor:
         f = self.cfg.unshuffle
