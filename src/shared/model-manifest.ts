@@ -43,7 +43,7 @@ export const vaeManifestSchema = z.strictObject({
   files: z.strictObject({ encoder: fileRef, decoder: fileRef, previewDecoder: fileRef.optional() })
 })
 
-/** How a conditioning map reaches latent size. Masks and light maps are resized or rendered; images are VAE-encoded. */
+/** How a conditioning map reaches latent size. Masks are resized, light maps and shadow projections rendered, images VAE-encoded. */
 const conditioningSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     name: z.string().min(1),
@@ -55,6 +55,13 @@ const conditioningSchema = z.discriminatedUnion('kind', [
     name: z.string().min(1),
     kind: z.literal('lightMap'),
     channels: z.union([z.literal(1), z.literal(3)]),
+    resize: z.literal('render')
+  }),
+  /** The selection's silhouette projected along the (first) light, at latent size: training/lbm/projection.py. */
+  z.strictObject({
+    name: z.string().min(1),
+    kind: z.literal('shadowProjection'),
+    channels: z.literal(1),
     resize: z.literal('render')
   }),
   z.strictObject({
@@ -133,6 +140,9 @@ export const lbmManifestSchema = z
       }
     })
     if (m.resolution.min > m.resolution.maxLongSide) issue('min exceeds maxLongSide', ['resolution'])
+    if (m.conditioning.some((c) => c.kind === 'shadowProjection') && m.task !== 'shadow') {
+      issue('a shadowProjection is for shadow models only (it needs the selection and a light)', ['conditioning'])
+    }
     if (m.holeFill !== undefined && m.task !== 'remove') issue('holeFill is for remove models only', ['holeFill'])
   })
 

@@ -52,7 +52,7 @@ describe('loading model bundles', () => {
     await editManifest(dir, 'tiny-shadow', (m) => {
       m.conditioning[1].channels = 3
     })
-    await expect(load()).rejects.toThrow(/model 'tiny-shadow': denoiser 'sample' has 6 channels, the manifest implies 8/)
+    await expect(load()).rejects.toThrow(/model 'tiny-shadow': denoiser 'sample' has 7 channels, the manifest implies 9/)
   })
 
   it('catches a task model that disagrees with its VAE', async () => {
@@ -90,6 +90,14 @@ describe('loading model bundles', () => {
       m.holeFill = 'pushpull'
     })
     await expect(load()).rejects.toThrow(/holeFill is for remove models only/)
+  })
+
+  it('takes a shadow projection on shadow models only', async () => {
+    expect((await load('tiny-shadow')).manifest.conditioning.map((c) => c.kind)).toContain('shadowProjection')
+    await editManifest(dir, 'tiny-relight', (m) => {
+      m.conditioning.push({ name: 'projection', kind: 'shadowProjection', channels: 1, resize: 'render' })
+    })
+    await expect(load('tiny-relight')).rejects.toThrow(/a shadowProjection is for shadow models only/)
   })
 
   it('names a missing VAE', async () => {

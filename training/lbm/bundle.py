@@ -48,7 +48,7 @@ class Meta:
 
 @dataclass(frozen=True)
 class Conditioning:
-    """One conditioning map; `kind` mask | lightMap | image, `resize` bilinear | area | nearest | render | vae-encode."""
+    """One conditioning map; `kind` mask | lightMap | shadowProjection | image, `resize` bilinear | area | nearest | render | vae-encode."""
     name: str
     kind: str
     channels: int

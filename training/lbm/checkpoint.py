@@ -86,6 +86,22 @@ def load_preview_decoder(path: Path):
     return dec.eval(), cfg, state
 
 
+def _widen_inputs(module: torch.nn.Module, weights: dict[str, torch.Tensor]) -> tuple[dict[str, torch.Tensor], list[str]]:
+    """A second round may append conditioning channels (a shadow model given a projection hint):
+    a conv weight of `init` with fewer input channels than the module's gets zero weights for the
+    new ones, so the network starts as it was and learns to use them."""
+    own = module.state_dict()
+    out, widened = dict(weights), []
+    for k, v in weights.items():
+        mine = own.get(k)
+        if mine is not None and v.dim() == 4 and mine.shape[1] > v.shape[1] and mine.shape[:1] + mine.shape[2:] == v.shape[:1] + v.shape[2:]:
+            grown = torch.zeros_like(mine)
+            grown[:, :v.shape[1]] = v
+            out[k] = grown
+            widened.append(k)
+    return out, widened
+
+
 def start(run: Path, resume: bool, init: Path | None, name: str, module: torch.nn.Module,
           optimizer: torch.optim.Optimizer, data_gen: torch.Generator) -> tuple[int, float | None]:
     """Where a training loop begins: its own last checkpoint with `resume`, else the weights of
@@ -97,9 +113,11 @@ def start(run: Path, resume: bool, init: Path | None, name: str, module: torch.n
     if init is not None:
         # A second round may add a module that starts as the identity (SegNet's context branch):
         # its weights may be missing from `init`; anything else must match.
-        missing, unexpected = module.load_state_dict(load(init)["weights"][name], strict=False)
+        weights, widened = _widen_inputs(module, load(init)["weights"][name])
+        missing, unexpected = module.load_state_dict(weights, strict=False)
         if unexpected or any(".context." not in k for k in missing):
             raise SystemExit(f"{init} does not fit the model: missing {missing}, unexpected {unexpected}")
-        print(f"initialised from {init}" + (f" ({len(missing)} new tensors start afresh)" if missing else ""), flush=True)
+        news = [f"{len(missing)} new tensors start afresh"] * bool(missing) + [f"new input channels of {', '.join(widened)} start at zero"] * bool(widened)
+        print(f"initialised from {init}" + (f" ({'; '.join(news)})" if news else ""), flush=True)
     return 0, None
 

@@ -13,6 +13,7 @@ import torch.nn.functional as F
 
 from .bundle import LbmSpec
 from .light import Light, light_map_tensor
+from .projection import projection_tensor
 from .models import Decoder, Encoder, UNet
 from .sampler import sample
 
@@ -77,13 +78,15 @@ def golden_for_lbm(model_id: str, spec: LbmSpec, unet: UNet, encoder: Encoder, d
             light_map = light_map_tensor(spec.light_map, c.channels, lights, w, h)
             out.update(lights=[l.to_json() for l in lights], lightMap=tensor_json(light_map))
             maps.append(light_map)
+        elif c.kind == "shadowProjection":
+            maps.append(projection_tensor(resize_mask(mask, (h, w), "bilinear"), lights[:1]))
         elif c.kind == "image":
             background = pattern_image(height, width, seed + 1, phase=1.7)
             z_bg = vae.normalise(encoder(background))
             out.update(background=tensor_json(background), zBackground=tensor_json(z_bg))
             maps.append(z_bg)
         else:
-            raise ValueError(f"conditioning kind {c.kind} is not one of: mask, lightMap, image")
+            raise ValueError(f"conditioning kind {c.kind} is not one of: mask, lightMap, shadowProjection, image")
     cond = torch.cat(maps, dim=1) if maps else None
     if cond is not None:
         out["cond"] = tensor_json(cond)

@@ -11,6 +11,7 @@ from . import checkpoint
 from .bridge import BridgeConfig, bridge_loss
 from .bundle import Conditioning, LbmSpec, VaeRef
 from .light import LightMapSpec, light_map_tensor
+from .projection import projection_tensor
 from .loop import RunControl
 from .losses import psnr
 from .models import UNet, UNetConfig, param_count
@@ -35,6 +36,9 @@ def conditioning(spec: LbmSpec, batch: dict, encode, size: tuple[int, int]) -> t
         if c.kind == "mask":
             mode = {"bilinear": dict(mode="bilinear", align_corners=False), "area": dict(mode="area"), "nearest": dict(mode="nearest")}[c.resize]
             maps.append(F.interpolate(batch["mask"], size=(h, w), **mode))
+        elif c.kind == "shadowProjection":
+            mask = F.interpolate(batch["mask"], size=(h, w), mode="bilinear", align_corners=False)
+            maps.append(projection_tensor(mask, batch["lights"]))
         elif c.kind == "lightMap":
             maps.append(torch.cat([light_map_tensor(spec.light_map, c.channels, [l] if l else [], w, h)
                                    for l in batch["lights"]]).to(batch["mask"].device))

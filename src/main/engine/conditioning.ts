@@ -1,6 +1,7 @@
 // Builds the conditioning channels a model's manifest asks for, in its order, at latent size.
 import type { LbmManifest } from '../../shared/model-manifest.ts'
 import { renderLightMap, type Light } from '../../shared/light.ts'
+import { projectShadow } from './projection.ts'
 import { resizeArea, resizeBilinear, resizeNearest } from './resize.ts'
 
 export interface ConditioningInputs {
@@ -31,6 +32,11 @@ export function buildConditioning(m: LbmManifest, inputs: ConditioningInputs, w:
       data = RESIZERS[spec.resize](mask.data, 1, mask.width, mask.height, w, h)
     } else if (spec.kind === 'lightMap') {
       data = renderLightMap(m.lightMap!, spec.channels, inputs.lights ?? [], w, h)
+    } else if (spec.kind === 'shadowProjection') {
+      // From the selection resized as training/lbm/projection.py's caller resizes it (bilinear).
+      const mask = inputs.mask
+      if (!mask) throw new Error(`model '${m.id}' needs a mask for its shadow projection ('${spec.name}')`)
+      data = projectShadow(resizeBilinear(mask.data, 1, mask.width, mask.height, w, h), w, h, inputs.lights?.[0])
     } else {
       const image = inputs.images?.[spec.name]
       if (!image) throw new Error(`model '${m.id}' needs a conditioning image '${spec.name}'`)

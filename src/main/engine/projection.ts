@@ -1,0 +1,82 @@
+// The shadow projection conditioning (`kind: shadowProjection`): where a photo editor would put the
+// subject's cast shadow by hand, given to a shadow model as a hint. training/lbm/projection.py
+// defines it (and says why); tests/fixtures/golden/shadow-projection.json holds the two together.
+import type { Light } from '../../shared/light.ts'
+
+const DEPTH_SCALE = 0.5
+const MIN_SQUASH = 0.15
+const MAX_LENGTH = 4
+
+/** Bilinear sample of `mask` (w x h) at pixel-centre coordinates; outside it counts as 0. */
+function sample(mask: Float32Array, w: number, h: number, x: number, y: number): number {
+  const x0 = Math.floor(x)
+  const y0 = Math.floor(y)
+  const tx = x - x0
+  const ty = y - y0
+  let out = 0
+  for (const [dy, wy] of [[0, 1 - ty], [1, ty]]) {
+    for (const [dx, wx] of [[0, 1 - tx], [1, tx]]) {
+      const xi = x0 + dx
+      const yi = y0 + dy
+      if (xi >= 0 && xi < w && yi >= 0 && yi < h) out += mask[yi * w + xi] * wx * wy
+    }
+  }
+  return out
+}
+
+/** Separable Gaussian, radius ceil(3 sigma), taps normalised over the kernel, zero beyond the edges. */
+function blur(a: Float64Array, w: number, h: number, sigma: number): Float64Array {
+  const r = Math.ceil(3 * sigma)
+  const k = Array.from({ length: 2 * r + 1 }, (_, i) => Math.exp(-((i - r) ** 2) / (2 * sigma * sigma)))
+  const sum = k.reduce((s, v) => s + v, 0)
+  for (let i = 0; i < k.length; i++) k[i] /= sum
+  const pass = (src: Float64Array, step: number, along: (i: number) => number, size: number) => {
+    const out = new Float64Array(src.length)
+    for (let i = 0; i < src.length; i++) {
+      const at = along(i)
+      let v = 0
+      for (let t = -r; t <= r; t++) if (at + t >= 0 && at + t < size) v += k[t + r] * src[i + t * step]
+      out[i] = v
+    }
+    return out
+  }
+  return pass(pass(a, 1, (i) => i % w, w), w, (i) => Math.floor(i / w), h)
+}
+
+/**
+ * `mask`: the selection at latent size (w x h, 0..1). Returns the projected, blurred silhouette,
+ * w x h in 0..1; all zero without a light or without a selection.
+ */
+export function projectShadow(mask: Float32Array, w: number, h: number, light: Light | undefined): Float32Array {
+  let top = -1
+  let foot = -1
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      if (mask[y * w + x] > 0.5) {
+        if (top < 0) top = y
+        foot = y
+        break
+      }
+    }
+  }
+  const out = new Float32Array(w * h)
+  if (!light || foot < 0) return out
+  const height = foot - top + 1
+  const el = (light.elevation * Math.PI) / 180
+  const az = (light.azimuth * Math.PI) / 180
+  const cot = Math.min(Math.cos(el) / Math.max(Math.sin(el), 1e-6), MAX_LENGTH)
+  const dx = -Math.cos(az) // image x right, y down; away from the light
+  const dy = Math.sin(az)
+  let sy = cot * dy * DEPTH_SCALE
+  if (Math.abs(sy) < MIN_SQUASH) sy = dy > 0 ? MIN_SQUASH : -MIN_SQUASH
+  // A ground point (x', y') is the shadow of the silhouette point (x, y) with
+  // y' = foot + (foot - y) sy and x' = x + (foot - y) cot dx: inverted here.
+  const silhouette = new Float64Array(w * h)
+  for (let yo = 0; yo < h; yo++) {
+    const up = (yo - foot) / sy
+    for (let xo = 0; xo < w; xo++) silhouette[yo * w + xo] = sample(mask, w, h, xo - up * cot * dx, foot - up)
+  }
+  const blurred = blur(silhouette, w, h, 0.5 + 0.1 * height * light.softness)
+  for (let i = 0; i < out.length; i++) out[i] = Math.min(1, Math.max(0, blurred[i]))
+  return out
+}
