@@ -111,13 +111,17 @@ def start(run: Path, resume: bool, init: Path | None, name: str, module: torch.n
         restore(state, {name: module}, optimizer, data_gen)
         return state["step"], state["best"]
     if init is not None:
-        # A second round may add a module that starts as the identity (SegNet's context branch):
-        # its weights may be missing from `init`; anything else must match.
+        # A second round may add a module that starts as the identity (SegNet's context branch),
+        # whose weights `init` lacks, or input channels (_widen_inputs); anything else must match.
         weights, widened = _widen_inputs(module, load(init)["weights"][name])
         missing, unexpected = module.load_state_dict(weights, strict=False)
         if unexpected or any(".context." not in k for k in missing):
             raise SystemExit(f"{init} does not fit the model: missing {missing}, unexpected {unexpected}")
-        news = [f"{len(missing)} new tensors start afresh"] * bool(missing) + [f"new input channels of {', '.join(widened)} start at zero"] * bool(widened)
-        print(f"initialised from {init}" + (f" ({'; '.join(news)})" if news else ""), flush=True)
+        notes = []
+        if missing:
+            notes.append(f"{len(missing)} new tensors start afresh")
+        if widened:
+            notes.append(f"new input channels of {', '.join(widened)} start at zero")
+        print(f"initialised from {init}" + (f" ({'; '.join(notes)})" if notes else ""), flush=True)
     return 0, None
 
