@@ -1,16 +1,17 @@
-"""SegNet's context branch: a second round can add it to a model trained without it, which then
-starts exactly where it was; any other mismatch with the starting weights is refused."""
+"""Second rounds that grow a network (checkpoint.start): SegNet's context branch, and a denoiser's
+extra conditioning channel, start exactly where the smaller model was; any other mismatch with the
+starting weights is refused."""
 import pytest
 import torch
 
 from lbm import checkpoint
-from lbm.models import SegConfig, SegNet
+from lbm.models import SegConfig, SegNet, UNet, UNetConfig
 
 
-def _start(tmp_path, net: SegNet, weights: dict) -> None:
-    torch.save({"weights": {"segnet": weights}}, tmp_path / "init.pt")
+def _start(tmp_path, net: torch.nn.Module, weights: dict) -> None:
+    torch.save({"weights": {"net": weights}}, tmp_path / "init.pt")
     opt = torch.optim.AdamW(net.parameters())
-    checkpoint.start(tmp_path / "run", False, tmp_path / "init.pt", "segnet", net, opt, torch.Generator())
+    checkpoint.start(tmp_path / "run", False, tmp_path / "init.pt", "net", net, opt, torch.Generator())
 
 
 def test_the_context_branch_starts_as_the_identity(tmp_path):
@@ -30,3 +31,15 @@ def test_other_missing_weights_are_refused(tmp_path):
     weights = {k: v for k, v in plain.state_dict().items() if not k.startswith("body.conv_out")}
     with pytest.raises(SystemExit, match="does not fit"):
         _start(tmp_path, SegNet(SegConfig(widths=(8, 16, 16))), weights)
+
+
+def test_an_added_conditioning_channel_starts_with_zero_weights(tmp_path):
+    torch.manual_seed(0)
+    shape = dict(latent_channels=4, widths=(8, 16), groups=4, time_dim=8, time_hidden=16)
+    small, wide = UNet(UNetConfig(cond_channels=2, **shape)).eval(), UNet(UNetConfig(cond_channels=3, **shape)).eval()
+    _start(tmp_path, wide, small.state_dict())
+    sample, t = torch.randn(1, 6, 12, 12), torch.tensor([500.0])
+    extra = torch.randn(1, 1, 12, 12)  # whatever the new channel holds, the output is the old model's
+    with torch.no_grad():
+        assert torch.allclose(small(sample, t), wide(torch.cat([sample, extra], 1), t), atol=1e-6)
+    assert wide.conv_in.weight[:, 6:].abs().max() == 0
