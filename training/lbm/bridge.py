@@ -6,7 +6,16 @@
   (latent L2, weight 1);
 - the denoised estimate z_tgt_hat = z_sigma - sigma*v is decoded (gradients flow through the
   frozen decoder) on a random crop of at most `pixel_crop` pixels, and compared with the target
-  with a pixel loss (L1 + multi-scale gradient L1: LPIPS weights cannot be downloaded here)."""
+  with a pixel loss (L1 + multi-scale gradient L1: LPIPS weights cannot be downloaded here).
+
+Options that point the pixel loss at what the app keeps of an edit:
+- `pixel_delta`: compare the decoded *change* (decoded estimate minus the decoded source) with
+  the target's change. Shadow and relight apply only that change to the photo, so the VAE's own
+  reconstruction error, which the denoiser cannot fix, stops dominating the loss.
+- `mask_weight`: extra weight inside the conditioning mask (removal pastes only those pixels).
+- `change_weight`: extra weight where the target differs from the source. Under a plain L1, a
+  shadow whose place is uncertain is best predicted absent (the median); the weight makes
+  missing a shadow pixel cost more than a false one."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,6 +36,10 @@ class BridgeConfig:
     pixel_crop: int = 512          # pixels; decoding is bounded to a crop this size
     scale: float = 1.0             # latent normalisation z = (latent - shift) * scale
     shift: float = 0.0
+    pixel_delta: bool = False
+    mask_weight: float = 0.0
+    change_weight: float = 0.0
+    change_threshold: float = 0.1  # in [-1, 1] units: 0.05 of the 0..1 range, the shadow IoU's drop
 
 
 def draw_sigma(n: int, cfg: BridgeConfig, gen: torch.Generator) -> torch.Tensor:
@@ -39,9 +52,25 @@ def interpolant(z_src: torch.Tensor, z_tgt: torch.Tensor, sigma: torch.Tensor, s
     return s * z_src + (1 - s) * z_tgt + s_b * torch.sqrt(s * (1 - s)) * eps
 
 
+def pixel_weights(cfg: BridgeConfig, source: torch.Tensor | None, target: torch.Tensor,
+                  mask: torch.Tensor | None) -> torch.Tensor | None:
+    """Per-pixel weights (N, 1, H, W) of the pixel loss, or None when every pixel counts the same."""
+    if not (cfg.mask_weight or cfg.change_weight):
+        return None
+    w = torch.ones_like(target[:, :1])
+    if cfg.mask_weight:
+        w = w + cfg.mask_weight * mask
+    if cfg.change_weight:
+        changed = (target - source).abs().amax(dim=1, keepdim=True) > cfg.change_threshold
+        w = w + cfg.change_weight * changed.float()
+    return w
+
+
 def bridge_loss(unet, decoder, z_src: torch.Tensor, z_tgt: torch.Tensor, cond: torch.Tensor | None,
-                target_pixels: torch.Tensor, cfg: BridgeConfig, gen: torch.Generator) -> tuple[torch.Tensor, dict]:
-    """One batch of the LBM objective. Latents are normalised; `target_pixels` in [-1, 1]."""
+                target_pixels: torch.Tensor, cfg: BridgeConfig, gen: torch.Generator,
+                source_pixels: torch.Tensor | None = None, mask: torch.Tensor | None = None) -> tuple[torch.Tensor, dict]:
+    """One batch of the LBM objective. Latents are normalised; pixels in [-1, 1]. `source_pixels`
+    is needed by `change_weight`, `mask` (N, 1, H, W) by `mask_weight`."""
     n = z_src.shape[0]
     # Drawn on the CPU generator (resumable), then moved to the training device.
     sigma = draw_sigma(n, cfg, gen).to(z_src.device)
@@ -57,9 +86,16 @@ def bridge_loss(unet, decoder, z_src: torch.Tensor, z_tgt: torch.Tensor, cond: t
     cw = min(z_src.shape[-1], cfg.pixel_crop // f)
     y = int(torch.randint(z_src.shape[-2] - ch + 1, (1,), generator=gen))
     x0 = int(torch.randint(z_src.shape[-1] - cw + 1, (1,), generator=gen))
-    crop = z_hat[..., y:y + ch, x0:x0 + cw] / cfg.scale + cfg.shift
-    pixels = decoder(crop)
-    target = target_pixels[..., y * f:(y + ch) * f, x0 * f:(x0 + cw) * f]
-    pixel = pixel_loss(pixels, target)
+    window = (..., slice(y, y + ch), slice(x0, x0 + cw))
+    pixel_window = (..., slice(y * f, (y + ch) * f), slice(x0 * f, (x0 + cw) * f))
+    pixels = decoder(z_hat[window] / cfg.scale + cfg.shift)
+    target = target_pixels[pixel_window]
+    source = None if source_pixels is None else source_pixels[pixel_window]
+    weight = pixel_weights(cfg, source, target, None if mask is None else mask[pixel_window])
+    if cfg.pixel_delta:
+        with torch.no_grad():
+            reconstruction = decoder(z_src[window] / cfg.scale + cfg.shift)
+        pixels, target = pixels - reconstruction, target - source
+    pixel = pixel_loss(pixels, target, weight=weight)
     loss = latent + cfg.pixel_weight * pixel
     return loss, {"latent": latent.item(), "pixel": pixel.item()}

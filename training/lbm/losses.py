@@ -6,20 +6,29 @@ import torch
 import torch.nn.functional as F
 
 
-def gradient_l1(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+def weighted_mean(x: torch.Tensor, weight: torch.Tensor | None) -> torch.Tensor:
+    """Mean of x (N, C, H, W) weighted per pixel by weight (N, 1, H, W); the plain mean without one."""
+    return x.mean() if weight is None else (x * weight).mean() / weight.mean()
+
+
+def gradient_l1(a: torch.Tensor, b: torch.Tensor, weight: torch.Tensor | None = None) -> torch.Tensor:
     def grads(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         return x[..., :, 1:] - x[..., :, :-1], x[..., 1:, :] - x[..., :-1, :]
     loss = a.new_zeros(())
     for scale in (1, 2):
         if scale > 1:
             a, b = F.avg_pool2d(a, scale), F.avg_pool2d(b, scale)
+            weight = None if weight is None else F.avg_pool2d(weight, scale)
         (ax, ay), (bx, by) = grads(a), grads(b)
-        loss = loss + (ax - bx).abs().mean() + (ay - by).abs().mean()
+        wx, wy = (None, None) if weight is None else (weight[..., :, 1:], weight[..., 1:, :])
+        loss = loss + weighted_mean((ax - bx).abs(), wx) + weighted_mean((ay - by).abs(), wy)
     return loss
 
 
-def pixel_loss(pred: torch.Tensor, target: torch.Tensor, gradient_weight: float = 0.5) -> torch.Tensor:
-    return (pred - target).abs().mean() + gradient_weight * gradient_l1(pred, target)
+def pixel_loss(pred: torch.Tensor, target: torch.Tensor, gradient_weight: float = 0.5,
+               weight: torch.Tensor | None = None) -> torch.Tensor:
+    """L1 plus gradient L1, optionally weighted per pixel (weight: N, 1, H, W)."""
+    return weighted_mean((pred - target).abs(), weight) + gradient_weight * gradient_l1(pred, target, weight)
 
 
 def psnr(a: torch.Tensor, b: torch.Tensor, peak: float = 2.0) -> float:

@@ -156,7 +156,7 @@ def train_lbm(cfg: dict, root: Path, run: Path, resume: bool, max_minutes: float
         with torch.no_grad():
             z_src, z_tgt = encode(b["source"]), encode(b["target"])
             cond = conditioning(spec, b, encode, z_src.shape[-2:])
-        loss, parts = bridge_loss(unet, dec, z_src, z_tgt, cond, b["target"], bcfg, gen)
+        loss, parts = bridge_loss(unet, dec, z_src, z_tgt, cond, b["target"], bcfg, gen, b["source"], b["mask"])
         ctl.optimise(opt, loss)
         step += 1
         stopping = ctl.stepped(step)

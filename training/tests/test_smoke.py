@@ -175,6 +175,54 @@ def test_bridge_interpolant_and_loss_step():
     assert any(p.grad is not None and p.grad.abs().sum() > 0 for p in unet.parameters())
 
 
+def test_pixel_weights_count_the_mask_and_the_change():
+    import torch
+    from lbm.bridge import BridgeConfig, pixel_weights
+    from lbm.losses import pixel_loss
+
+    source = torch.zeros(1, 3, 4, 4)
+    target = source.clone()
+    target[..., 0, 0] = -0.5                      # a shadow pixel: changed by more than the threshold
+    target[..., 0, 1] = -0.05                     # a faint change, under it
+    mask = torch.zeros(1, 1, 4, 4)
+    mask[..., 3, 3] = 1
+    assert pixel_weights(BridgeConfig(), source, target, mask) is None
+    w = pixel_weights(BridgeConfig(mask_weight=2, change_weight=3), source, target, mask)
+    assert w[0, 0, 0, 0] == 4 and w[0, 0, 0, 1] == 1 and w[0, 0, 3, 3] == 3 and w.sum() == 16 + 3 + 2
+    # weighted L1: an error on the heavy pixel costs its weight's share, not 1/16
+    pred = target.clone()
+    pred[..., 0, 0] = 0
+    plain, weighted = pixel_loss(pred, target, 0.0), pixel_loss(pred, target, 0.0, w)
+    assert torch.isclose(plain, torch.tensor(0.5 / 16)) and torch.isclose(weighted, torch.tensor(0.5 * 4 / 21))
+
+
+def test_delta_loss_ignores_what_the_decoder_cannot_reproduce():
+    """With pixel_delta, an estimate that lands on the target latent has zero pixel loss even
+    when the decoder reproduces neither image, as long as the change is right."""
+    import torch
+    from lbm.bridge import BridgeConfig, bridge_loss
+
+    class Exact(torch.nn.Module):  # predicts v = z_src - z_tgt exactly, so z_hat = z_tgt
+        def __init__(self, v):
+            super().__init__()
+            self.v, self.w = v, torch.nn.Parameter(torch.zeros(()))
+
+        def forward(self, x, t):
+            return self.v + 0 * self.w
+
+    z_src, z_tgt = torch.zeros(1, 3, 4, 4), torch.zeros(1, 3, 4, 4)
+    z_tgt[..., 1, 1] = -1
+    offset = torch.nn.Upsample(scale_factor=2)   # a "decoder" that is 0.3 off everywhere
+    decoder = lambda z: offset(z) + 0.3
+    source, target = offset(z_src), offset(z_tgt)
+    cfg = BridgeConfig(bridge_noise_sigma=0.0, pixel_crop=64, sigma_law=(1.0, 0, 0, 0))
+    gen = torch.Generator().manual_seed(0)
+    _, plain = bridge_loss(Exact(z_src - z_tgt), decoder, z_src, z_tgt, None, target, cfg, gen, source)
+    _, delta = bridge_loss(Exact(z_src - z_tgt), decoder, z_src, z_tgt, None, target, BridgeConfig(
+        bridge_noise_sigma=0.0, pixel_crop=64, sigma_law=(1.0, 0, 0, 0), pixel_delta=True), gen, source)
+    assert plain["pixel"] > 0.29 and delta["pixel"] < 1e-6
+
+
 def test_vae_training_resumes_exactly(tmp_path):
     """Two steps, stop, resume for one more == three steps straight (same weights)."""
     from resume import assert_resume_is_exact
