@@ -55,6 +55,14 @@ def shadow_on_photo(noshadow: torch.Tensor, shadow: torch.Tensor, mask: torch.Te
     return source * 2 - 1, target * 2 - 1
 
 
+def cast_shadow(plain: torch.Tensor, shadowed: torch.Tensor, mask: torch.Tensor, drop: float = 0.05) -> torch.Tensor:
+    """Where `shadowed` is darker than `plain` by `drop` (0..1 luma, as the shadow evaluation's
+    threshold) outside the subject: its cast shadow, 0/1 of shape N,1,H,W. Images in [-1, 1]."""
+    w = torch.tensor([0.2126, 0.7152, 0.0722], device=plain.device).view(1, 3, 1, 1)
+    darker = ((plain - shadowed) / 2 * w).sum(dim=1, keepdim=True) > drop
+    return (darker & (mask < 0.05)).float()
+
+
 def relit_cutout(rgb: torch.Tensor, alpha: torch.Tensor, light: Light) -> torch.Tensor:
     """A cut-out (RGB in [0, 1], sRGB; alpha 1,H,W) lit by `light`, for relighting pairs without a
     renderer. Its normals are those of a "puffball": the alpha, blurred over half the subject's
@@ -266,18 +274,22 @@ class Pack:
         return {"source": fill_hole(self.remove_fill, src, mask, self.noise), "target": tgt, "mask": mask, "lights": [None] * len(src)}
 
     def _segment(self, n: int, split: str) -> dict:
+        """Frames and composites with their subject masks, and `shadow`: the subject's cast shadow
+        (known on shadow frames and composites, empty elsewhere), which the loss can weight so
+        that a shadow taken into the mask costs more."""
         n_render = n // 2 if split == "train" else n
         idx, flips = self._draw(split, n_render)
         frame = int(self._ints(3, 1)) if split == "train" else 0
-        (img,), mask = self._render_crops(split, idx, ((SHADOW, NOSHADOW, RELIT)[frame],))
-        img, mask = self._augment([img, mask], flips, jitter=0.15)
+        (img, plain), mask = self._render_crops(split, idx, ((SHADOW, NOSHADOW, RELIT)[frame], NOSHADOW))
+        img, plain, mask = self._augment([img, plain, mask], flips, jitter=0.15)
+        shadow = cast_shadow(plain, img, mask) if frame == 0 else torch.zeros_like(mask)
         if split == "train" and n - n_render > 0:
-            comp, alpha = self._composites(n - n_render)
-            img, mask = torch.cat([img, comp]), torch.cat([mask, alpha])
+            comp, alpha, shade = self._composites(n - n_render)
+            img, mask, shadow = torch.cat([img, comp]), torch.cat([mask, alpha]), torch.cat([shadow, shade])
         if split == "train":  # sensor noise and soft focus, as real shots have
             sigma = (torch.rand(len(img), 1, 1, 1, generator=self.gen) * 0.04).to(self.device)
             img = (img + sigma * torch.randn(img.shape, generator=self.noise, device=self.device)).clamp(-1, 1)
-        return {"image": img, "mask": (mask > 0.5).float()}
+        return {"image": img, "mask": (mask > 0.5).float(), "shadow": shadow}
 
     def _placed_cutout(self) -> tuple[torch.Tensor, torch.Tensor, tuple[int, int]]:
         """A random cut-out at a random scale (5 to 50% cover), flip and place: RGB in [0, 1], alpha
@@ -299,12 +311,14 @@ class Pack:
         rgb[:, y:y + nh, x:x + nw] = cut[:3]
         return rgb, alpha, (nh, nw)
 
-    def _composites(self, n: int) -> tuple[torch.Tensor, torch.Tensor]:
-        """Cut-outs on photo crops: random scale (5 to 50% cover), place, colour, soft cast shadow."""
+    def _composites(self, n: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Cut-outs on photo crops: random scale (5 to 50% cover), place, colour, soft cast shadow.
+        Returns the images, their alphas and their cast-shadow regions."""
         bg, = self._augment([self._photo_crops(n)], torch.rand(n, generator=self.gen) < 0.5, jitter=0.15)
-        out, alphas = [], []
+        out, alphas, shadows = [], [], []
         for k in range(n):
             rgb, alpha, (nh, nw) = self._placed_cutout()
+            shadow = torch.zeros_like(alpha)
             gain = (1 + 0.2 * (2 * torch.rand(3, 1, 1, generator=self.gen) - 1)).to(self.device)
             rgb = (rgb * gain).clamp(0, 1) * 2 - 1
             b = bg[k]
@@ -314,6 +328,8 @@ class Pack:
                 r = int(self._ints(6, 1)) * 2 + 1
                 shade = F.avg_pool2d(shade[None], r, stride=1, padding=r // 2)[0]
                 b = (b + 1) * (1 - float(self._uniform(1, 0.2, 0.6)) * shade) - 1
+                shadow = ((shade > 0.1) & (alpha < 0.05)).float()
             out.append(alpha * rgb + (1 - alpha) * b)
             alphas.append(alpha)
-        return torch.stack(out), torch.stack(alphas)
+            shadows.append(shadow)
+        return torch.stack(out), torch.stack(alphas), torch.stack(shadows)

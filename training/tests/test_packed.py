@@ -16,7 +16,7 @@ import pack  # noqa: E402
 from lbm import checkpoint  # noqa: E402
 from lbm.models import Decoder, Encoder, VaeConfig  # noqa: E402
 from lbm.light import Light  # noqa: E402
-from lbm.packed import Pack, relit_cutout, shadow_on_photo  # noqa: E402
+from lbm.packed import Pack, cast_shadow, relit_cutout, shadow_on_photo  # noqa: E402
 from test_train_lbm import fake_cache  # noqa: E402
 
 
@@ -57,6 +57,7 @@ def test_batches_hold_the_promised_pairs(tmp_path):
     b = p.batch("segment", 6)
     assert b["image"].shape == (6, 3, 48, 48) and set(b["mask"].unique().tolist()) <= {0.0, 1.0}
     assert b["mask"][3:].sum() > 0  # the composites have their cut-out
+    assert b["shadow"].shape == b["mask"].shape and not (b["shadow"] * b["mask"]).any()  # never on the subject
     v = p.batch("shadow", 4, "val")
     assert v["source"].shape[0] == 2  # validation: the held-out scenes, once each
 
@@ -148,3 +149,14 @@ def test_training_from_a_pack(tmp_path):
         assert r.returncode == 0, r.stderr
         state = checkpoint.load(tmp_path / "runs" / cfg["name"] / "last.pt")
         assert state["step"] == 2 and state["best"] is not None
+
+
+def test_cast_shadow_is_the_darkening_outside_the_subject():
+    plain = torch.zeros(1, 3, 4, 4)
+    shadowed = plain.clone()
+    shadowed[..., 0, :] = -0.5    # 0.25 darker in 0..1: shadow
+    shadowed[..., 1, :] = -0.05   # 0.025 darker: under the threshold
+    mask = torch.zeros(1, 1, 4, 4)
+    mask[..., 0, 0] = 1           # the subject itself is never its shadow
+    s = cast_shadow(plain, shadowed, mask)
+    assert s[0, 0, 0].tolist() == [0, 1, 1, 1] and s[0, 0, 1:].sum() == 0
