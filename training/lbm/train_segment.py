@@ -1,7 +1,7 @@
 """The training loop of the subject segmentation network (`kind: segment` configs, issue #10):
 SegNet (lbm/models.py) on renders and cut-out composites cut on the device by lbm/packed.py, with
 binary cross-entropy plus a soft Dice loss (Dice keeps small subjects from being ignored). The
-cross-entropy can weigh the subject's cast shadow `data.shadow_weight` times more: a shadow taken
+cross-entropy can weigh the subject's cast shadow 1 + `data.shadow_weight` times: a shadow taken
 into the mask was the model's most common mistake on the evaluation sheets.
 Validation: mean IoU on the held-out validation scenes."""
 from __future__ import annotations
