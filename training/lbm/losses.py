@@ -31,6 +31,12 @@ def pixel_loss(pred: torch.Tensor, target: torch.Tensor, gradient_weight: float 
     return weighted_mean((pred - target).abs(), weight) + gradient_weight * gradient_l1(pred, target, weight)
 
 
+def luma(x: torch.Tensor) -> torch.Tensor:
+    """Rec. 709 luma in 0..1 of images in [-1, 1] (N, 3, H, W -> N, 1, H, W)."""
+    w = torch.tensor([0.2126, 0.7152, 0.0722], device=x.device).view(1, 3, 1, 1)
+    return ((x + 1) / 2 * w).sum(dim=1, keepdim=True)
+
+
 def psnr(a: torch.Tensor, b: torch.Tensor, peak: float = 2.0) -> float:
     """PSNR in dB of images in [-1, 1] (peak-to-peak 2)."""
     mse = F.mse_loss(a.clamp(-1, 1), b.clamp(-1, 1)).item()

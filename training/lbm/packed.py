@@ -31,6 +31,7 @@ from PIL import Image
 
 from .fill import fill_hole
 from .light import Light
+from .losses import luma
 from .pairs import loosen, mirrored
 from render.common import kelvin_rgb  # plain Python (no bpy): the light colours the renders use
 
@@ -58,8 +59,7 @@ def shadow_on_photo(noshadow: torch.Tensor, shadow: torch.Tensor, mask: torch.Te
 def cast_shadow(plain: torch.Tensor, shadowed: torch.Tensor, mask: torch.Tensor, drop: float = 0.05) -> torch.Tensor:
     """Where `shadowed` is darker than `plain` by `drop` (0..1 luma, as the shadow evaluation's
     threshold) outside the subject: its cast shadow, 0/1 of shape N,1,H,W. Images in [-1, 1]."""
-    w = torch.tensor([0.2126, 0.7152, 0.0722], device=plain.device).view(1, 3, 1, 1)
-    darker = ((plain - shadowed) / 2 * w).sum(dim=1, keepdim=True) > drop
+    darker = luma(plain) - luma(shadowed) > drop
     return (darker & (mask < 0.05)).float()
 
 

@@ -13,7 +13,7 @@ from .bundle import Conditioning, LbmSpec, VaeRef
 from .light import LightMapSpec, light_map_tensor
 from .projection import projection_tensor
 from .loop import RunControl
-from .losses import psnr
+from .losses import luma, psnr
 from .models import UNet, UNetConfig, param_count
 from .packed import Pack
 from .pairs import PairSampler, load_scenes
@@ -76,12 +76,6 @@ class PackedPairs:
 
     def batch(self, n: int, gen: torch.Generator) -> dict:
         return self.pack.batch(self.task, n)  # the pack draws from its own seeded generators
-
-
-def luma(x: torch.Tensor) -> torch.Tensor:
-    """Rec. 709 luma in 0..1 of images in [-1, 1]."""
-    w = torch.tensor([0.2126, 0.7152, 0.0722], device=x.device).view(1, 3, 1, 1)
-    return ((x + 1) / 2 * w).sum(dim=1, keepdim=True)
 
 
 def shadow_iou(source: torch.Tensor, edited: torch.Tensor, target: torch.Tensor, mask: torch.Tensor,
