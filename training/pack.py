@@ -28,10 +28,13 @@ from lbm.masks import MaskSource, cutout_files  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 RENDER_FRAMES = ("shadow", "noshadow", "empty", "relit")
+EXTRA_FRAMES = ("noshadow2",)  # packed where the scene has it (render/generate.py --extra)
 MASK_SIDE = 256
 
 
 def pack_renders(cache: Path, out: Path) -> int:
+    """The train-split scenes' frames as WebP; a frame already packed from the same PNG (not older
+    than the WebP) is kept, so adding an extra frame to the cache re-encodes only that frame."""
     n = 0
     for meta_path in sorted((cache / "scenes").glob("*/meta.json")):
         meta = json.loads(meta_path.read_text())
@@ -39,8 +42,10 @@ def pack_renders(cache: Path, out: Path) -> int:
             continue  # the test split is the evaluation set: never packed
         d, dst = meta_path.parent, out / "renders" / meta_path.parent.name
         dst.mkdir(parents=True, exist_ok=True)
-        for frame in RENDER_FRAMES:
-            Image.open(d / f"{frame}.png").convert("RGB").save(dst / f"{frame}.webp", quality=93, method=6)
+        for frame in RENDER_FRAMES + tuple(f for f in EXTRA_FRAMES if (d / f"{f}.png").exists()):
+            src, webp = d / f"{frame}.png", dst / f"{frame}.webp"
+            if not webp.exists() or webp.stat().st_mtime < src.stat().st_mtime:
+                Image.open(src).convert("RGB").save(webp, quality=93, method=6)
         shutil.copy(d / "mask.png", dst / "mask.png")
         keep = {k: meta[k] for k in ("scene_id", "split", "light", "light2")}
         (dst / "meta.json").write_text(json.dumps(keep))
@@ -110,7 +115,9 @@ def main() -> None:
     }
     for name in args.only or parts:
         if name == "renders" and (args.out / "renders").exists():
-            shutil.rmtree(args.out / "renders")  # re-packed whole: scenes may have been re-rendered
+            gone = {p.name for p in (args.out / "renders").iterdir()} - {p.name for p in (args.renders / "scenes").iterdir()}
+            for name_gone in gone:  # scenes no longer in the cache leave the pack too
+                shutil.rmtree(args.out / "renders" / name_gone)
         t = time.time()
         print(f"{name}: {parts[name]()} in {time.time() - t:.0f} s", flush=True)
     size = sum(f.stat().st_size for f in args.out.rglob("*") if f.is_file())

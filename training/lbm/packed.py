@@ -7,17 +7,19 @@ Pairs per task (the render frames are those of lbm/pairs.py):
 | task | from | source | target | conditioning |
 |---|---|---|---|---|
 | shadow | renders | noshadow | shadow | subject mask, grey light map of light 1 |
+| shadow | renders, second pair (share `shadow_light2`, default none; where the pack has `noshadow2`) | noshadow2 | relit | subject mask, grey light map of light 2 |
 | shadow | renders on photos (share `shadow_photos`, default none) | the render's subject pasted on a photo | the same with the render's shadow (shadow / noshadow) multiplied onto the photo | as above |
 | remove | renders (half) | shadow, loose mask filled as `remove_fill` says (noise, or push-pull: lbm/fill.py) | empty | the loose mask |
 | remove | photos (half; every 25th held out) | photo, object-shaped mask filled alike | photo | the mask |
 | relight | renders | subject of `shadow` (light 1) pasted on `relit` (light 2) | relit | subject mask, RGB light map of light 2 (left empty 40% of the time: the background decides) |
 | relight | photos + cut-outs (share `relight_cutouts`, default none) | a cut-out pasted on a photo | the same with the cut-out relit by a random light (`relit_cutout`) | its alpha, RGB light map of that light (always given: the photo does not show it) |
-| segment | renders (half) | a frame | subject mask | - |
-| segment | photos + cut-outs (half) | a cut-out pasted on a photo, with a soft cast shadow | its alpha | - |
+| segment | renders (half; zoomed by a random factor in `render_scale` when set) | a frame | subject mask | - |
+| segment | photos + cut-outs (half; every 20th cut-out and 25th photo held out) | a cut-out pasted on a photo, with a soft cast shadow | its alpha | - |
 
 Every pair gets the same random crop, horizontal flip (which mirrors the light) and colour gain on
 source and target. Validation: every tenth train-split scene is held out of training (the test split
-is never packed; it is the evaluation set), and for removal also every 25th photo (centre crops)."""
+is never packed; it is the evaluation set), for removal also every 25th photo (centre crops), and
+for the segmenter optionally those photos with every 20th cut-out (`segment_validation`)."""
 from __future__ import annotations
 
 import json
@@ -37,6 +39,9 @@ from render.common import kelvin_rgb  # plain Python (no bpy): the light colours
 
 FRAMES = ("shadow", "noshadow", "empty", "relit")
 SHADOW, NOSHADOW, EMPTY, RELIT = range(4)
+# Loaded when every scene of a split has it: light 2 with the subject's shadow off, so that
+# (noshadow2, relit) is a second cast-shadow pair per scene (render/scene.py render_noshadow2).
+NOSHADOW2 = 4
 
 
 def _light(m: dict) -> Light:
@@ -98,8 +103,16 @@ def _u8(path: Path, mode: str) -> torch.Tensor:
 
 class Pack:
     def __init__(self, root: Path, device: torch.device, crop: int = 224, seed: int = 0, relight_cutouts: float = 0.0,
-                 shadow_photos: float = 0.0, remove_fill: str = "noise"):
+                 shadow_photos: float = 0.0, remove_fill: str = "noise", render_scale: tuple[float, float] | None = None,
+                 shadow_light2: float = 0.0):
         self.device, self.crop = device, crop
+        # The share of a shadow training batch drawn from the second pair (noshadow2, relit, light 2)
+        # where the pack has it; validation then holds both pairs of every validation scene.
+        self.shadow_light2 = shadow_light2
+        # Segment training zooms its render crops by a random factor in this range (None: native
+        # scale only): the app resizes every photo to the segmenter's working size, so a 256 px
+        # render reaches it enlarged 1.25 times, and a model that only saw one scale loses there.
+        self.render_scale = render_scale
         self.remove_fill = remove_fill          # how a removal source's hole is filled (lbm/fill.py)
         self.relight_cutouts = relight_cutouts  # share of a relight training batch from relit cut-outs
         self.shadow_photos = shadow_photos      # share of a shadow training batch on photo grounds
@@ -122,9 +135,15 @@ class Pack:
         bits = np.unpackbits(bank["bits"], axis=-1)[..., : int(bank["side"])]
         self.masks = torch.from_numpy(bits).to(device)[:, None]  # M,1,S,S uint8 in {0,1}
         self.cutouts = [_u8(p, "RGBA").to(device) for p in sorted((root / "cutouts").glob("*.webp"))]
+        # Segment validation composites: every 20th cut-out on the removal's held-out photos, never
+        # in segment training batches (a pack of under 20 cut-outs, a test's, shares them all).
+        held = self.cutouts[::20] if len(self.cutouts) >= 20 else []
+        self.seg_cutouts = [c for i, c in enumerate(self.cutouts) if i % 20] if held else self.cutouts
+        self.seg_val_cutouts = held or self.cutouts
 
     def _load_renders(self, dirs: list[Path]) -> dict:
-        frames = torch.stack([torch.stack([_u8(d / f"{f}.webp", "RGB") for f in FRAMES]) for d in dirs]) if dirs else None
+        names = FRAMES + (("noshadow2",) if dirs and all((d / "noshadow2.webp").exists() for d in dirs) else ())
+        frames = torch.stack([torch.stack([_u8(d / f"{f}.webp", "RGB") for f in names]) for d in dirs]) if dirs else None
         masks = torch.stack([_u8(d / "mask.png", "L") for d in dirs]) if dirs else None
         metas = [json.loads((d / "meta.json").read_text()) for d in dirs]
         return {"frames": frames.to(self.device) if dirs else None, "masks": masks.to(self.device) if dirs else None,
@@ -159,17 +178,35 @@ class Pack:
             out.append(x)
         return out
 
-    def _render_crops(self, split: str, idx: torch.Tensor, frames: tuple[int, ...]) -> tuple[list[torch.Tensor], torch.Tensor]:
+    def _render_crops(self, split: str, idx: torch.Tensor, frames: tuple[int, ...],
+                      zoom: bool = False) -> tuple[list[torch.Tensor], torch.Tensor]:
+        """Crop-sized windows of render frames and masks (uint8); with `zoom` (training only) each
+        window is first cut at crop / s for a random s in `render_scale`, then resized to the crop."""
         r = self.renders[split]
         outs = [[] for _ in frames]
         masks = []
         size = r["frames"].shape[-1]
         for i in idx.tolist():
-            y, x = self._window(size, size) if split == "train" else ((size - self.crop) // 2,) * 2
+            side = self._zoom_side(size) if zoom and split == "train" and self.render_scale else self.crop
+            y, x = ((int(self._ints(size - side + 1, 1)), int(self._ints(size - side + 1, 1))) if split == "train"
+                    else ((size - side) // 2,) * 2)
             for k, f in enumerate(frames):
-                outs[k].append(r["frames"][i, f, :, y:y + self.crop, x:x + self.crop])
-            masks.append(r["masks"][i, :, y:y + self.crop, x:x + self.crop])
+                outs[k].append(self._to_crop(r["frames"][i, f, :, y:y + side, x:x + side]))
+            masks.append(self._to_crop(r["masks"][i, :, y:y + side, x:x + side]))
         return [torch.stack(o) for o in outs], torch.stack(masks)
+
+    def _zoom_side(self, size: int) -> int:
+        """The window side for a random zoom s in `render_scale`: crop / s, within the frame."""
+        lo, hi = self.render_scale
+        s = float(self._uniform(1, lo, hi))
+        return max(8, min(size, round(self.crop / s)))
+
+    def _to_crop(self, t: torch.Tensor) -> torch.Tensor:
+        """A uint8 C,h,w window resized (bilinear) to crop x crop; as is when it already is."""
+        if t.shape[-1] == self.crop and t.shape[-2] == self.crop:
+            return t
+        z = F.interpolate(t[None].float(), size=(self.crop, self.crop), mode="bilinear", align_corners=False)
+        return z[0].round().clamp(0, 255).to(torch.uint8)
 
     def _photo_crops(self, n: int, pool: list[torch.Tensor] | None = None) -> torch.Tensor:
         pool = self.photos if pool is None else pool
@@ -212,14 +249,28 @@ class Pack:
         return [mirrored(l) if f else l for l, f in zip(ls, flips.tolist())]
 
     def _shadow(self, n: int, split: str) -> dict:
-        idx, flips = self._draw(split, n)
-        (src, tgt), mask = self._render_crops(split, idx, (NOSHADOW, SHADOW))
-        src, tgt, mask = self._augment([src, tgt, mask], flips)
-        k = round(len(idx) * self.shadow_photos) if split == "train" and self.photos else 0
+        second = self.shadow_light2 > 0 and self.renders[split]["frames"].shape[1] > NOSHADOW2
+        if second and split == "val":  # both pairs of each validation scene: twice the cases
+            a, b = self._shadow_pairs(n, split, 0), self._shadow_pairs(n, split, 1)
+            return {k: a[k] + b[k] if k == "lights" else torch.cat([a[k], b[k]]) for k in a}
+        n2 = round(n * self.shadow_light2) if second else 0
+        b = self._shadow_pairs(n - n2, split, 0)
+        if n2:
+            b2 = self._shadow_pairs(n2, split, 1)
+            b = {k: b[k] + b2[k] if k == "lights" else torch.cat([b[k], b2[k]]) for k in b}
+        k = round(n * self.shadow_photos) if split == "train" and self.photos else 0
         if k:  # the last k pairs move onto photo grounds
+            src, tgt, mask = b["source"], b["target"], b["mask"]
             photo, = self._augment([self._photo_crops(k)], torch.rand(k, generator=self.gen) < 0.5)
             src[-k:], tgt[-k:] = shadow_on_photo(src[-k:], tgt[-k:], mask[-k:], photo)
-        return {"source": src, "target": tgt, "mask": mask, "lights": self._lights(split, idx, flips, 0)}
+        return b
+
+    def _shadow_pairs(self, n: int, split: str, which: int) -> dict:
+        """Cast-shadow pairs under light 1 (noshadow, shadow) or light 2 (noshadow2, relit)."""
+        idx, flips = self._draw(split, n)
+        (src, tgt), mask = self._render_crops(split, idx, ((NOSHADOW, SHADOW), (NOSHADOW2, RELIT))[which])
+        src, tgt, mask = self._augment([src, tgt, mask], flips)
+        return {"source": src, "target": tgt, "mask": mask, "lights": self._lights(split, idx, flips, which)}
 
     def _relight(self, n: int, split: str) -> dict:
         n_cut = round(n * self.relight_cutouts) if split == "train" and self.cutouts else 0
@@ -280,22 +331,40 @@ class Pack:
         n_render = n // 2 if split == "train" else n
         idx, flips = self._draw(split, n_render)
         frame = int(self._ints(3, 1)) if split == "train" else 0
-        (img, plain), mask = self._render_crops(split, idx, ((SHADOW, NOSHADOW, RELIT)[frame], NOSHADOW))
+        (img, plain), mask = self._render_crops(split, idx, ((SHADOW, NOSHADOW, RELIT)[frame], NOSHADOW), zoom=True)
         img, plain, mask = self._augment([img, plain, mask], flips, jitter=0.15)
         shadow = cast_shadow(plain, img, mask) if frame == 0 else torch.zeros_like(mask)
         if split == "train" and n - n_render > 0:
-            comp, alpha, shade = self._composites(n - n_render)
+            comp, alpha, shade = self._composites(n - n_render, self.remove_photos, self.seg_cutouts)
             img, mask, shadow = torch.cat([img, comp]), torch.cat([mask, alpha]), torch.cat([shadow, shade])
         if split == "train":  # sensor noise and soft focus, as real shots have
             sigma = (torch.rand(len(img), 1, 1, 1, generator=self.gen) * 0.04).to(self.device)
             img = (img + sigma * torch.randn(img.shape, generator=self.noise, device=self.device)).clamp(-1, 1)
         return {"image": img, "mask": (mask > 0.5).float(), "shadow": shadow}
 
-    def _placed_cutout(self) -> tuple[torch.Tensor, torch.Tensor, tuple[int, int]]:
-        """A random cut-out at a random scale (5 to 50% cover), flip and place: RGB in [0, 1], alpha
-        (both crop-sized) and the cut-out's placed height and width."""
+    def segment_validation(self, long_side: int, composites: int = 64, seed: int = 1234) -> dict:
+        """A fixed validation set for the segmenter, in two parts scored apart:
+        - `renders`: the held-out scenes' shadow frames, whole, resized so that their long side is
+          `long_side` as the app does (`image`), with their masks at the frames' own size (`mask`);
+        - `composites`: `composites` held-out cut-outs on held-out photos (crop-sized), drawn from
+          `seed` without touching the training draws."""
+        r = self.renders["val"]
+        frames = r["frames"][:, SHADOW].float() / 255 * 2 - 1
+        image = F.interpolate(frames, size=(long_side, long_side), mode="bilinear", align_corners=False)
+        saved, self.gen = self.gen, torch.Generator().manual_seed(seed)
+        try:
+            comp, alpha, _ = self._composites(composites, self.remove_val_photos, self.seg_val_cutouts)
+        finally:
+            self.gen = saved
+        return {"renders": {"image": image, "mask": (r["masks"].float() > 127).float()},
+                "composites": {"image": comp, "mask": (alpha > 0.5).float()}}
+
+    def _placed_cutout(self, pool: list[torch.Tensor] | None = None) -> tuple[torch.Tensor, torch.Tensor, tuple[int, int]]:
+        """A random cut-out of `pool` (default: all) at a random scale (5 to 50% cover), flip and
+        place: RGB in [0, 1], alpha (both crop-sized) and the cut-out's placed height and width."""
         c = self.crop
-        cut = self.cutouts[int(self._ints(len(self.cutouts), 1))].float() / 255
+        pool = self.cutouts if pool is None else pool
+        cut = pool[int(self._ints(len(pool), 1))].float() / 255
         h, w = cut.shape[1:]
         cover = float(self._uniform(1, 0.05, 0.5))
         s = math.sqrt(cover * c * c / max(1.0, float((cut[3] > 0.5).sum())))
@@ -311,13 +380,14 @@ class Pack:
         rgb[:, y:y + nh, x:x + nw] = cut[:3]
         return rgb, alpha, (nh, nw)
 
-    def _composites(self, n: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    def _composites(self, n: int, photos: list[torch.Tensor] | None = None,
+                    cutouts: list[torch.Tensor] | None = None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """Cut-outs on photo crops: random scale (5 to 50% cover), place, colour, soft cast shadow.
         Returns the images, their alphas and their cast-shadow regions."""
-        bg, = self._augment([self._photo_crops(n)], torch.rand(n, generator=self.gen) < 0.5, jitter=0.15)
+        bg, = self._augment([self._photo_crops(n, photos)], torch.rand(n, generator=self.gen) < 0.5, jitter=0.15)
         out, alphas, shadows = [], [], []
         for k in range(n):
-            rgb, alpha, (nh, nw) = self._placed_cutout()
+            rgb, alpha, (nh, nw) = self._placed_cutout(cutouts)
             shadow = torch.zeros_like(alpha)
             gain = (1 + 0.2 * (2 * torch.rand(3, 1, 1, generator=self.gen) - 1)).to(self.device)
             rgb = (rgb * gain).clamp(0, 1) * 2 - 1

@@ -69,7 +69,8 @@ class PackedPairs:
     def __init__(self, cfg: dict, root: Path, device: torch.device):
         data = cfg["data"]
         self.pack = Pack(root / data["pack"], device, data.get("crop", 224), cfg["seed"], data.get("relight_cutouts", 0.0),
-                         data.get("shadow_photos", 0.0), data.get("remove_fill", "noise"))
+                         data.get("shadow_photos", 0.0), data.get("remove_fill", "noise"),
+                         shadow_light2=data.get("shadow_light2", 0.0))
         self.task = cfg["task"]
         self.val = self.pack.batch(self.task, 32, "val")
         self.summary = self.pack.summary()
@@ -143,6 +144,8 @@ def train_lbm(cfg: dict, root: Path, run: Path, resume: bool, max_minutes: float
         unet.train()
         return validation_score(spec.task, val, out, edited)
 
+    if step == 0 and init is not None:  # the bar a round must clear to ship (training/README.md)
+        print(f"validation score of the initial weights: {validate():.4f}", flush=True)
     ctl = RunControl(cfg, max_minutes, stop_at)
     while step < cfg["max_steps"]:
         ctl.set_lr(opt, step)

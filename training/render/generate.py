@@ -8,6 +8,12 @@ Scenes 0..N-1 are rendered into <out>/scenes/<id:06d>/ (see scene.py for the fil
 a scene is finished when its meta.json exists (written last, atomically); finished scenes are
 skipped, unfinished ones are rendered again. Blender runs in batches of scenes per process to
 amortise its start-up. The furniture libraries are unzipped once into --assets.
+
+    python3 training/render/generate.py --out .cache/renders --count N --split train --extra noshadow2
+
+adds one frame to each finished scene instead (resumable alike, the frame's own file marks it
+done): `noshadow2.png`, light 2 with the subject's shadow off, a second cast-shadow pair with
+`relit.png` for one more frame per scene (about 5 s at 256 px on one core).
 """
 from __future__ import annotations
 
@@ -133,6 +139,8 @@ def main(argv=None) -> int:
     ap.add_argument("--assets", type=Path, default=REPO / ".cache" / "render-assets",
                     help="unzipped furniture + catalog.json (shared between caches)")
     ap.add_argument("--blender", default=shutil.which("blender") or "blender")
+    ap.add_argument("--extra", choices=("noshadow2",), default=None,
+                    help="add this frame to the finished scenes (scene.py render_noshadow2) instead of rendering scenes")
     args = ap.parse_args(argv)
 
     t0 = time.time()
@@ -146,7 +154,10 @@ def main(argv=None) -> int:
     scenes = args.out / "scenes"
     scenes.mkdir(parents=True, exist_ok=True)
     wanted = [i for i in range(args.count) if args.split == "all" or scene_split(args.seed, i) == args.split]
-    todo = [i for i in wanted if not (scenes / f"{i:06d}" / "meta.json").exists()]
+    done_file = lambda i: scenes / f"{i:06d}" / (f"{args.extra}.png" if args.extra else "meta.json")  # noqa: E731
+    if args.extra:  # only finished scenes get the extra frame
+        wanted = [i for i in wanted if (scenes / f"{i:06d}" / "meta.json").exists()]
+    todo = [i for i in wanted if not done_file(i).exists()]
     print(f"{len(wanted) - len(todo)} of {len(wanted)} scenes already done; {len(todo)} to render", flush=True)
     done = 0
     failures = 0
@@ -161,9 +172,11 @@ def main(argv=None) -> int:
                "--threads", str(args.threads)]
         if deadline:
             cmd += ["--deadline", str(deadline)]
+        if args.extra:
+            cmd += ["--extra", args.extra]
         tb = time.time()
         proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        finished = [i for i in batch if (scenes / f"{i:06d}" / "meta.json").exists()]
+        finished = [i for i in batch if done_file(i).exists()]
         done += len(finished)
         for line in proc.stdout.splitlines():
             if line.startswith(("[scene]", "[error]", "Traceback", "Error")):
@@ -171,7 +184,7 @@ def main(argv=None) -> int:
         if proc.returncode != 0 or len(finished) < len(batch):
             # Blender crashed (or gave up) on one scene: the others go back to the front of the queue;
             # the crashed one too, and scene.py re-picks its model (its attempt file), up to 4 tries
-            retry = [i for i in batch if i not in finished and last_attempt(scenes / f"{i:06d}") < 3]
+            retry = [] if args.extra else [i for i in batch if i not in finished and last_attempt(scenes / f"{i:06d}") < 3]
             todo = retry + todo
             failures += 1
             print(f"blender exited {proc.returncode}; last output:\n" + "\n".join(proc.stdout.splitlines()[-15:]),
@@ -182,7 +195,7 @@ def main(argv=None) -> int:
         per = el / max(len(finished), 1)
         print(f"batch {batch[0]}..{batch[-1]}: {len(finished)}/{len(batch)} in {el:.1f}s ({per:.1f} s/scene); "
               f"total {done} new, {time.time() - t0:.0f}s elapsed", flush=True)
-    total = sum(1 for i in wanted if (scenes / f"{i:06d}" / "meta.json").exists())
+    total = sum(1 for i in wanted if done_file(i).exists())
     print(f"done: {total} of {len(wanted)} scenes finished ({done} new in {time.time() - t0:.0f}s)", flush=True)
     return 0
 

@@ -9,6 +9,7 @@
   mask.png      the model's coverage (8-bit grey, anti-aliased; camera-ray alpha with the ground hidden)
   empty.png     the scene without the model under light 1 (object-removal pair with shadow.png)
   relit.png     the model and camera under light 2, with shadow (relighting pair with shadow.png)
+  noshadow2.png (--extra noshadow2, later) light 2 with the model's shadow off (shadow pair with relit.png)
   meta.json     every parameter (light 1 and 2 in our convention), written last and atomically
 """
 from __future__ import annotations
@@ -47,6 +48,8 @@ def parse_args():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--deadline", type=float, default=None, help="epoch seconds: start no scene after it")
     ap.add_argument("--override", default=None, help="JSON merged into each sampled scene (tests, checks)")
+    ap.add_argument("--extra", choices=("noshadow2",), default=None,
+                    help="render only this extra frame into finished scenes (see render_noshadow2)")
     return ap.parse_args(argv)
 
 
@@ -276,18 +279,23 @@ def setup_mask_compositor(scene):
     nt.links.new(rl.outputs["Alpha"], comp.inputs["Image"])
 
 
-def render_scene(spec, out_dir: Path, catalog, args):
-    t0 = time.time()
+def build_scene(spec, catalog, args):
+    """The scene of a spec, lights placed by the caller: (scene, meshes, plane, camera, key, ...)."""
     reset()
     scene = bpy.context.scene
     setup_render(scene, args.size, args.samples, args.threads)
     hdris = {h["name"]: h["path"] for h in catalog["hdris"]}
     meshes, lo, hi = import_model(spec["model"]["obj"], spec["model_size_m"], spec["model_yaw_deg"])
-    t_import = time.time() - t0
     plane = make_ground(spec["ground"], catalog["photo_root"])
     make_world(spec["world"], hdris)
     cam, dist, cam_yaw, centre = make_camera(spec["camera"], lo, hi)
-    key = make_light()
+    return scene, meshes, plane, cam, dist, cam_yaw, centre, lo, hi, make_light()
+
+
+def render_scene(spec, out_dir: Path, catalog, args):
+    t0 = time.time()
+    scene, meshes, plane, cam, dist, cam_yaw, centre, lo, hi, key = build_scene(spec, catalog, args)
+    t_import = time.time() - t0
     out_dir.mkdir(parents=True, exist_ok=True)
     times = {"import": round(t_import, 2)}
 
@@ -346,9 +354,47 @@ def render_scene(spec, out_dir: Path, catalog, args):
     return time.time() - t0
 
 
+def render_noshadow2(spec, out_dir: Path, catalog, args) -> float:
+    """A finished scene's `noshadow2.png`: the model under light 2 with its shadow off, so that with
+    `relit.png` it makes a second cast-shadow pair per scene (a second light direction for the
+    shadow model at the cost of one frame). Written atomically; meta.json is left as it is."""
+    t0 = time.time()
+    scene, meshes, _, _, _, cam_yaw, centre, _, _, key = build_scene(spec, catalog, args)
+    place_light(key, spec["light2"], cam_yaw, centre)
+    for o in meshes:
+        o.visible_shadow = False
+    tmp = out_dir / "noshadow2.tmp.png"
+    render_to(tmp, scene)
+    os.replace(tmp, out_dir / "noshadow2.png")
+    return time.time() - t0
+
+
+def main_extra(args, catalog):
+    """--extra noshadow2: the extra frame of each finished scene that lacks it."""
+    for sid in [int(s) for s in args.ids.split(",") if s.strip()]:
+        if args.deadline and time.time() > args.deadline:
+            print("[scene] deadline reached", flush=True)
+            break
+        out_dir = Path(args.out) / f"{sid:06d}"
+        if not (out_dir / "meta.json").exists() or (out_dir / "noshadow2.png").exists():
+            continue
+        meta = json.loads((out_dir / "meta.json").read_text())
+        spec = sample_scene(catalog, args.seed, sid, meta.get("attempt", 0))
+        if spec["light2"]["azimuth"] != meta["light2"]["azimuth"]:  # the catalog or sampler changed since
+            print(f"[error] scene {sid}: its spec no longer samples the same; skipped", flush=True)
+            continue
+        try:
+            el = render_noshadow2(spec, out_dir, catalog, args)
+            print(f"[scene] {sid} noshadow2 {el:.1f}s", flush=True)
+        except Exception:
+            print(f"[error] scene {sid} noshadow2:\n{traceback.format_exc()}", flush=True)
+
+
 def main():
     args = parse_args()
     catalog = json.loads(Path(args.catalog).read_text())
+    if args.extra:
+        return main_extra(args, catalog)
     override = json.loads(args.override) if args.override else {}
     for sid in [int(s) for s in args.ids.split(",") if s.strip()]:
         if args.deadline and time.time() > args.deadline:

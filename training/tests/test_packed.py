@@ -62,6 +62,44 @@ def test_batches_hold_the_promised_pairs(tmp_path):
     assert v["source"].shape[0] == 2  # validation: the held-out scenes, once each
 
 
+def test_second_shadow_pair_from_light_two(tmp_path):
+    cache = tmp_path / "cache"
+    fake_pack(tmp_path)  # builds the cache; packed again below with the extra frame
+    for d in sorted((cache / "scenes").glob("*")):
+        Image.fromarray(np.full((64, 64, 3), 90, np.uint8)).save(d / "noshadow2.png")
+        meta = json.loads((d / "meta.json").read_text())
+        (d / "meta.json").write_text(json.dumps(meta | {"light2": meta["light"] | {"azimuth": 200.0, "elevation": 15.0}}))
+    assert pack.pack_renders(cache, tmp_path / "pack") == 12
+    p = Pack(tmp_path / "pack", torch.device("cpu"), crop=48, shadow_light2=0.5)
+    b = p.batch("shadow", 4)
+    assert [l.elevation for l in b["lights"]] == [40.0, 40.0, 15.0, 15.0]  # the last two under light 2
+    src = b["source"][2:]
+    assert torch.allclose(src, src.mean(dim=(2, 3), keepdim=True), atol=1e-6)  # from the flat noshadow2 frame
+    v = p.batch("shadow", 4, "val")
+    assert v["source"].shape[0] == 4 and [l.elevation for l in v["lights"]] == [40.0, 40.0, 15.0, 15.0]  # both pairs
+    plain = Pack(tmp_path / "pack", torch.device("cpu"), crop=48)
+    assert all(l.elevation == 40.0 for l in plain.batch("shadow", 4)["lights"])  # off unless asked for
+
+
+def test_segment_render_zoom_and_validation(tmp_path):
+    root = fake_pack(tmp_path)
+    # Zoom 0.75: the whole 64 px frame shrinks into the 48 px crop, so the 20 px square subject
+    # covers about 15 x 15 pixels in every render crop, wherever the window falls.
+    p = Pack(root, torch.device("cpu"), crop=48, render_scale=(0.75, 0.75))
+    b = p.batch("segment", 8)
+    assert b["image"].shape == (8, 3, 48, 48)
+    areas = b["mask"][:4].sum(dim=(1, 2, 3))
+    assert ((areas > 180) & (areas < 270)).all(), areas
+    native = Pack(root, torch.device("cpu"), crop=48).batch("segment", 8)["mask"][:4].sum(dim=(1, 2, 3))
+    assert (native > areas.max()).any()  # at native scale a fully visible square covers 400 pixels
+    before = p.gen.get_state()
+    v = p.segment_validation(80, composites=3)
+    assert torch.equal(p.gen.get_state(), before)  # validation leaves the training draws alone
+    assert v["renders"]["image"].shape == (2, 3, 80, 80) and v["renders"]["mask"].shape == (2, 1, 64, 64)
+    assert v["composites"]["image"].shape == (3, 3, 48, 48) and v["composites"]["mask"].sum() > 0
+    assert torch.equal(p.segment_validation(80, composites=3)["composites"]["image"], v["composites"]["image"])
+
+
 def test_removal_validates_on_held_out_photos_and_fills_as_configured(tmp_path):
     root = fake_pack(tmp_path)
     p = Pack(root, torch.device("cpu"), crop=48, remove_fill="pushpull")

@@ -86,3 +86,9 @@ def test_render_one_tiny_scene(tmp_path):
     # resumable: a second run renders nothing new
     r = subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=600)
     assert "1 of 1 scenes already done" in r.stdout
+    # The extra frame: light 2 without the subject's shadow, next to relit.png (light 2, with it).
+    before = (d / "meta.json").read_bytes()
+    subprocess.run(cmd + ["--extra", "noshadow2"], check=True, timeout=600)
+    data = (d / "noshadow2.png").read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(data[16:20], "big") == 64
+    assert (d / "meta.json").read_bytes() == before and not list(d.glob("*.tmp.png"))
