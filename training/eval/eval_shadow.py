@@ -3,7 +3,9 @@
     /usr/bin/python3 training/eval/eval_shadow.py [--model lbm-shadow-s8] [--limit N] [--renders .cache/renders]
 
 Per test scene: source = noshadow.png, subject mask = mask.png, light = meta.json `light`, target =
-shadow.png. The model runs through the app's engine (scripts/eval-runner.ts, the code path of
+shadow.png; and where the scene has `noshadow2.png` (render/generate.py --extra noshadow2), a second
+case under `light2`: source = noshadow2.png, target = relit.png (--first-pair-only skips it). The
+model runs through the app's engine (scripts/eval-runner.ts, the code path of
 `lbm shadow`, at the renders' 256x256), and a geometric baseline runs here. Metrics, as in Tasar et al.:
 
 - shadow region: pixels outside the subject (mask > 0.05, grown by 1 px) whose Rec. 709 luma
@@ -91,9 +93,24 @@ def geometric_shadow(source: np.ndarray, mask: np.ndarray, light: dict, opacity:
     return a * source + (1 - a) * source * darken[..., None]
 
 
+def shadow_cases(scenes: list, second: bool = True) -> list[dict]:
+    """Each scene's cast-shadow case under light 1 (noshadow -> shadow), then, where the scene has
+    noshadow2.png and `second` is set, its case under light 2 (noshadow2 -> relit); ids
+    `<scene>` and `<scene>-2`."""
+    cases = []
+    for s in scenes:
+        cases.append({"id": s.id, "scene": s, "pair": 1, "source": s.path("noshadow.png"), "target": s.path("shadow.png"),
+                      "light": s.meta["light"]})
+        if second and s.path("noshadow2.png").is_file():
+            cases.append({"id": f"{s.id}-2", "scene": s, "pair": 2, "source": s.path("noshadow2.png"),
+                          "target": s.path("relit.png"), "light": s.meta["light2"]})
+    return cases
+
+
 def main(argv: list[str] | None = None) -> dict:
     p = common.arguments("shadow", "lbm-shadow-s8", __doc__.split("\n\n")[0])
     p.add_argument("--threshold", type=float, default=THRESHOLD, help="luma drop that makes a shadow pixel (0..1)")
+    p.add_argument("--first-pair-only", action="store_true", help="light 1 only, even where a scene has its second pair")
     args = p.parse_args(argv)
     common.resolve_paths(args, "shadow")
     t0 = time.perf_counter()
@@ -101,26 +118,27 @@ def main(argv: list[str] | None = None) -> dict:
     if not scenes:
         raise SystemExit(f"no finished test scenes in {args.renders}")
 
+    cases = shadow_cases(scenes, not args.first_pair_only)
     jobs = []
-    for s in scenes:
-        job = {"id": s.id, "task": "shadow", "model": args.model, "input": str(s.path("noshadow.png")),
-               "mask": str(s.path("mask.png")), "light": common.light_of(s.meta["light"]), "seed": args.seed,
-               "output": str(args.work / s.id / "model.png")}
+    for c in cases:
+        job = {"id": c["id"], "task": "shadow", "model": args.model, "input": str(c["source"]),
+               "mask": str(c["scene"].path("mask.png")), "light": common.light_of(c["light"]), "seed": args.seed,
+               "output": str(args.work / c["id"] / "model.png")}
         if args.steps:
             job["steps"] = args.steps
         jobs.append(job)
     results, engine_s = common.run_engine(jobs, args.work, args.device)
 
     rows, sheet = [], []
-    for s, r in zip(scenes, results):
-        source, target = common.read_rgb(s.path("noshadow.png")), common.read_rgb(s.path("shadow.png"))
-        mask = common.read_mask(s.path("mask.png"))
-        light = s.meta["light"]
+    for c, r in zip(cases, results):
+        source, target = common.read_rgb(c["source"]), common.read_rgb(c["target"])
+        mask = common.read_mask(c["scene"].path("mask.png"))
+        light = c["light"]
         baseline = geometric_shadow(source, mask, light)
-        common.write_rgb(args.work / s.id / "geometric.png", baseline)
+        common.write_rgb(args.work / c["id"] / "geometric.png", baseline)
         outputs = {"model": common.read_rgb(Path(r["output"])), "geometric": baseline, "none": source}
         rows.append({
-            "scene": s.id,
+            "scene": c["id"],
             "light": common.light_of(light),
             "bins": {"softness": common.bin_of(light["softness"], common.SOFTNESS_BINS),
                      "elevation": common.bin_of(light["elevation"], common.ELEVATION_BINS)},
@@ -136,17 +154,19 @@ def main(argv: list[str] | None = None) -> dict:
     total_s = time.perf_counter() - t0
     labels = {"model": f"`{args.model}` (engine)", "geometric": "geometric projection (baseline)", "none": "no shadow (source as is)"}
     md = "\n\n".join([
-        common.header("Shadow (issue #4): held-out renders", args, len(scenes), engine_s, total_s, results),
+        common.header("Shadow (issue #4): held-out renders", args, len(scenes), engine_s, total_s, results)
+        + f" {len(cases)} cases: {sum(c['pair'] == 2 for c in cases)} scenes give a second one under their light 2.",
         f"Shadow region: luma drop > {args.threshold} outside the subject. RMSE on 0..255 over the whole image; "
         "ZNCC of the darkening map outside the subject.",
         common.table(summary["all"], METHODS, labels, METRICS),
-        f"Images (source, target, model, geometric; first 16 scenes): `{common.rel(args.work / 'sheet.png')}`.",
+        f"Images (source, target, model, geometric; first 16 cases): `{common.rel(args.work / 'sheet.png')}`.",
         "By softness of the light:",
         common.binned_table(summary, "softness", METHODS, labels, METRICS),
         "By elevation of the light:",
         common.binned_table(summary, "elevation", METHODS, labels, METRICS),
     ])
-    data = common.run_data("shadow", args, scenes, results, engine_s, total_s, summary, rows, threshold=args.threshold)
+    data = common.run_data("shadow", args, scenes, results, engine_s, total_s, summary, rows, threshold=args.threshold,
+                           cases=len(cases))
     common.write_report(md, data, args.out, args.json, args.quiet)
     return data
 

@@ -92,6 +92,19 @@ def _write_scene(root: Path, sid: str, split: str, subject: np.ndarray, relit: n
     (d / "meta.json").write_text(json.dumps({"split": split, "light": light, "light2": {**light, "azimuth": 200.0}}))
 
 
+def test_shadow_cases_take_the_second_pair_where_rendered(tmp_path):
+    ground, mask = _scene_images()
+    _write_scene(tmp_path / "renders", "000001", "test", ground, ground, mask)
+    _write_scene(tmp_path / "renders", "000002", "test", ground, ground, mask)
+    common.write_rgb(tmp_path / "renders" / "scenes" / "000002" / "noshadow2.png", ground)
+    scenes = common.held_out_scenes(tmp_path / "renders")
+    cases = eval_shadow.shadow_cases(scenes)
+    assert [(c["id"], c["pair"], c["source"].name, c["target"].name, c["light"]["azimuth"]) for c in cases] == [
+        ("000001", 1, "noshadow.png", "shadow.png", 30.0), ("000002", 1, "noshadow.png", "shadow.png", 30.0),
+        ("000002-2", 2, "noshadow2.png", "relit.png", 200.0)]
+    assert [c["id"] for c in eval_shadow.shadow_cases(scenes, second=False)] == ["000001", "000002"]
+
+
 @needs_engine
 def test_relight_composite_equal_to_target_scores_zero(tmp_path):
     ground, mask = _scene_images()
