@@ -96,6 +96,11 @@ def relit_cutout(rgb: torch.Tensor, alpha: torch.Tensor, light: Light) -> torch.
     return linear.clamp(0, 1) ** (1 / 2.2)
 
 
+def _joined(a: dict, b: dict) -> dict:
+    """Two shadow batches as one: tensors concatenated, light lists joined."""
+    return {k: a[k] + b[k] if k == "lights" else torch.cat([a[k], b[k]]) for k in a}
+
+
 def _u8(path: Path, mode: str) -> torch.Tensor:
     a = np.asarray(Image.open(path).convert(mode), dtype=np.uint8)
     return torch.from_numpy(a.copy()).permute(2, 0, 1) if a.ndim == 3 else torch.from_numpy(a.copy())[None]
@@ -251,13 +256,11 @@ class Pack:
     def _shadow(self, n: int, split: str) -> dict:
         second = self.shadow_light2 > 0 and self.renders[split]["frames"].shape[1] > NOSHADOW2
         if second and split == "val":  # both pairs of each validation scene: twice the cases
-            a, b = self._shadow_pairs(n, split, 0), self._shadow_pairs(n, split, 1)
-            return {k: a[k] + b[k] if k == "lights" else torch.cat([a[k], b[k]]) for k in a}
+            return _joined(self._shadow_pairs(n, split, 0), self._shadow_pairs(n, split, 1))
         n2 = round(n * self.shadow_light2) if second else 0
         b = self._shadow_pairs(n - n2, split, 0)
         if n2:
-            b2 = self._shadow_pairs(n2, split, 1)
-            b = {k: b[k] + b2[k] if k == "lights" else torch.cat([b[k], b2[k]]) for k in b}
+            b = _joined(b, self._shadow_pairs(n2, split, 1))
         k = round(n * self.shadow_photos) if split == "train" and self.photos else 0
         if k:  # the last k pairs move onto photo grounds
             src, tgt, mask = b["source"], b["target"], b["mask"]
