@@ -25,10 +25,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from lbm.checkpoint import load_vae  # noqa: E402
 from lbm.data import PHOTOS, training_photos  # noqa: E402
 from lbm.masks import MaskSource, cutout_files  # noqa: E402
+from render.common import EXTRA_FRAMES  # noqa: E402  (packed where a scene has them)
 
 ROOT = Path(__file__).resolve().parent.parent
 RENDER_FRAMES = ("shadow", "noshadow", "empty", "relit")
-EXTRA_FRAMES = ("noshadow2",)  # packed where the scene has it (render/generate.py --extra)
 MASK_SIDE = 256
 
 

@@ -38,6 +38,10 @@ def scene_split(seed: int, scene_id: int) -> str:
     return "test" if stable_unit("scene-split", seed, scene_id) < TEST_FRACTION else "train"
 
 
+# Frames a finished scene can be given later (generate.py --extra): light 2 with the subject's
+# shadow off, which with relit.png makes a second cast-shadow pair (scene.py render_noshadow2).
+EXTRA_FRAMES = ("noshadow2",)
+
 # ---- light: our convention <-> Blender -------------------------------------------------------
 LIGHT_DISTANCE = 6.0  # metres from the subject's centre (the subject is ~1 m)
 MIN_ANGLE_DEG = 0.5  # softness 0: angular diameter of the light seen from the subject

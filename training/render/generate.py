@@ -29,7 +29,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from common import hdri_split, item_split, scene_split  # noqa: E402
+from common import EXTRA_FRAMES, hdri_split, item_split, scene_split  # noqa: E402
 
 REPO = HERE.parent.parent
 FURNITURE = Path("/usr/share/sweethome3d/furniture")
@@ -139,7 +139,7 @@ def main(argv=None) -> int:
     ap.add_argument("--assets", type=Path, default=REPO / ".cache" / "render-assets",
                     help="unzipped furniture + catalog.json (shared between caches)")
     ap.add_argument("--blender", default=shutil.which("blender") or "blender")
-    ap.add_argument("--extra", choices=("noshadow2",), default=None,
+    ap.add_argument("--extra", choices=EXTRA_FRAMES, default=None,
                     help="add this frame to the finished scenes (scene.py render_noshadow2) instead of rendering scenes")
     args = ap.parse_args(argv)
 

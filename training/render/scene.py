@@ -27,7 +27,7 @@ import bpy
 from mathutils import Vector
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import LIGHT_DISTANCE, light_blender, light_direction, light_power, light_size, sample_scene  # noqa: E402
+from common import EXTRA_FRAMES, LIGHT_DISTANCE, light_blender, light_direction, light_power, light_size, sample_scene  # noqa: E402
 
 
 MASK_SAMPLES = 8
@@ -48,7 +48,7 @@ def parse_args():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--deadline", type=float, default=None, help="epoch seconds: start no scene after it")
     ap.add_argument("--override", default=None, help="JSON merged into each sampled scene (tests, checks)")
-    ap.add_argument("--extra", choices=("noshadow2",), default=None,
+    ap.add_argument("--extra", choices=EXTRA_FRAMES, default=None,
                     help="render only this extra frame into finished scenes (see render_noshadow2)")
     return ap.parse_args(argv)
 
