@@ -47,7 +47,7 @@ def pack_renders(cache: Path, out: Path) -> int:
             if not webp.exists() or webp.stat().st_mtime < src.stat().st_mtime:
                 Image.open(src).convert("RGB").save(webp, quality=93, method=6)
         shutil.copy(d / "mask.png", dst / "mask.png")
-        keep = {k: meta[k] for k in ("scene_id", "split", "light", "light2")}
+        keep = {k: meta[k] for k in ("scene_id", "split", "light", "light2", "light3") if k in meta}
         (dst / "meta.json").write_text(json.dumps(keep))
         n += 1
     return n

@@ -8,6 +8,7 @@ Pairs per task (the render frames are those of lbm/pairs.py):
 |---|---|---|---|---|
 | shadow | renders | noshadow | shadow | subject mask, grey light map of light 1 |
 | shadow | renders, second pair (share `shadow_light2`, default none; where the pack has `noshadow2`) | noshadow2 | relit | subject mask, grey light map of light 2 |
+| shadow | renders, third pair (share `shadow_light3`, default none; where the pack has `shadow3`, `noshadow3`) | noshadow3 | shadow3 | subject mask, grey light map of light 3 |
 | shadow | renders on photos (share `shadow_photos`, default none) | the render's subject pasted on a photo | the same with the render's shadow (shadow / noshadow) multiplied onto the photo | as above |
 | remove | renders (half) | shadow, loose mask filled as `remove_fill` says (noise, or push-pull: lbm/fill.py) | empty | the loose mask |
 | remove | photos (half; every 25th held out) | photo, object-shaped mask filled alike | photo | the mask |
@@ -39,9 +40,12 @@ from render.common import kelvin_rgb  # plain Python (no bpy): the light colours
 
 FRAMES = ("shadow", "noshadow", "empty", "relit")
 SHADOW, NOSHADOW, EMPTY, RELIT = range(4)
-# Loaded when every scene of a split has it: light 2 with the subject's shadow off, so that
-# (noshadow2, relit) is a second cast-shadow pair per scene (render/scene.py render_noshadow2).
-NOSHADOW2 = 4
+# The cast-shadow pairs of a scene: (source frame, target frame, light). The first is every
+# scene's; the others come from frames added later (render/common.py EXTRA_RENDERS) and are loaded
+# when every scene of a split has their frames: light 2 with the subject's shadow off (its pair is
+# relit), and a third light with and without the shadow.
+SHADOW_PAIRS = (("noshadow", "shadow", "light"), ("noshadow2", "relit", "light2"), ("noshadow3", "shadow3", "light3"))
+EXTRA_FRAMES = ("noshadow2", "noshadow3", "shadow3")
 
 
 def _light(m: dict) -> Light:
@@ -109,11 +113,11 @@ def _u8(path: Path, mode: str) -> torch.Tensor:
 class Pack:
     def __init__(self, root: Path, device: torch.device, crop: int = 224, seed: int = 0, relight_cutouts: float = 0.0,
                  shadow_photos: float = 0.0, remove_fill: str = "noise", render_scale: tuple[float, float] | None = None,
-                 shadow_light2: float = 0.0):
+                 shadow_light2: float = 0.0, shadow_light3: float = 0.0):
         self.device, self.crop = device, crop
-        # The share of a shadow training batch drawn from the second pair (noshadow2, relit, light 2)
-        # where the pack has it; validation then holds both pairs of every validation scene.
-        self.shadow_light2 = shadow_light2
+        # The shares of a shadow training batch drawn from the second and third pairs (SHADOW_PAIRS)
+        # where the pack has them; validation then holds each such pair of every validation scene.
+        self.pair_shares = {1: shadow_light2, 2: shadow_light3}
         # Segment training zooms its render crops by a random factor in this range (None: native
         # scale only): the app resizes every photo to the segmenter's working size, so a 256 px
         # render reaches it enlarged 1.25 times, and a model that only saw one scale loses there.
@@ -147,15 +151,20 @@ class Pack:
         self.seg_val_cutouts = held or self.cutouts
 
     def _load_renders(self, dirs: list[Path]) -> dict:
-        names = FRAMES + (("noshadow2",) if dirs and all((d / "noshadow2.webp").exists() for d in dirs) else ())
+        metas = [json.loads((d / "meta.json").read_text()) for d in dirs]
+        names = FRAMES + tuple(f for f in EXTRA_FRAMES if dirs and all((d / f"{f}.webp").exists() for d in dirs))
+        # pair k -> (source index, target index) in the loaded frames, for the pairs that are all there
+        pairs = {k: (names.index(s), names.index(t)) for k, (s, t, light) in enumerate(SHADOW_PAIRS)
+                 if s in names and t in names and all(light in m for m in metas)}
         frames = torch.stack([torch.stack([_u8(d / f"{f}.webp", "RGB") for f in names]) for d in dirs]) if dirs else None
         masks = torch.stack([_u8(d / "mask.png", "L") for d in dirs]) if dirs else None
-        metas = [json.loads((d / "meta.json").read_text()) for d in dirs]
+        lights = [tuple(_light(m[light]) if light in m else None for _, _, light in SHADOW_PAIRS) for m in metas]
         return {"frames": frames.to(self.device) if dirs else None, "masks": masks.to(self.device) if dirs else None,
-                "lights": [(_light(m["light"]), _light(m["light2"])) for m in metas], "count": len(dirs)}
+                "lights": lights, "pairs": pairs, "count": len(dirs)}
 
     def summary(self) -> str:
-        return (f"{self.renders['train']['count']} train / {self.renders['val']['count']} validation scenes, "
+        return (f"{self.renders['train']['count']} train / {self.renders['val']['count']} validation scenes "
+                f"({len(self.renders['train']['pairs'])} shadow pairs each), "
                 f"{len(self.photos)} photos, {len(self.masks)} masks, {len(self.cutouts)} cut-outs")
 
     # ---- random draws ---------------------------------------------------------------------------
@@ -254,13 +263,17 @@ class Pack:
         return [mirrored(l) if f else l for l, f in zip(ls, flips.tolist())]
 
     def _shadow(self, n: int, split: str) -> dict:
-        second = self.shadow_light2 > 0 and self.renders[split]["frames"].shape[1] > NOSHADOW2
-        if second and split == "val":  # both pairs of each validation scene: twice the cases
-            return _joined(self._shadow_pairs(n, split, 0), self._shadow_pairs(n, split, 1))
-        n2 = round(n * self.shadow_light2) if second else 0
-        b = self._shadow_pairs(n - n2, split, 0)
-        if n2:
-            b = _joined(b, self._shadow_pairs(n2, split, 1))
+        extra = [k for k, share in self.pair_shares.items() if share > 0 and k in self.renders[split]["pairs"]]
+        if extra and split == "val":  # each pair in use of each validation scene: more cases
+            b = self._shadow_pairs(n, split, 0)
+            for k in extra:
+                b = _joined(b, self._shadow_pairs(n, split, k))
+            return b
+        counts = {k: round(n * self.pair_shares[k]) for k in extra}
+        b = self._shadow_pairs(n - sum(counts.values()), split, 0)
+        for k in extra:
+            if counts[k]:
+                b = _joined(b, self._shadow_pairs(counts[k], split, k))
         k = round(n * self.shadow_photos) if split == "train" and self.photos else 0
         if k:  # the last k pairs move onto photo grounds
             src, tgt, mask = b["source"], b["target"], b["mask"]
@@ -269,9 +282,9 @@ class Pack:
         return b
 
     def _shadow_pairs(self, n: int, split: str, which: int) -> dict:
-        """Cast-shadow pairs under light 1 (noshadow, shadow) or light 2 (noshadow2, relit)."""
+        """Cast-shadow pairs of SHADOW_PAIRS[which]: light 1 (noshadow, shadow), 2 (noshadow2, relit) or 3."""
         idx, flips = self._draw(split, n)
-        (src, tgt), mask = self._render_crops(split, idx, ((NOSHADOW, SHADOW), (NOSHADOW2, RELIT))[which])
+        (src, tgt), mask = self._render_crops(split, idx, self.renders[split]["pairs"][which])
         src, tgt, mask = self._augment([src, tgt, mask], flips)
         return {"source": src, "target": tgt, "mask": mask, "lights": self._lights(split, idx, flips, which)}
 

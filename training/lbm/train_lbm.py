@@ -70,7 +70,8 @@ class PackedPairs:
         data = cfg["data"]
         self.pack = Pack(root / data["pack"], device, data.get("crop", 224), cfg["seed"], data.get("relight_cutouts", 0.0),
                          data.get("shadow_photos", 0.0), data.get("remove_fill", "noise"),
-                         shadow_light2=data.get("shadow_light2", 0.0))
+                         shadow_light2=data.get("shadow_light2", 0.0),
+                         shadow_light3=data.get("shadow_light3", 0.0))
         self.task = cfg["task"]
         self.val = self.pack.batch(self.task, 32, "val")
         self.summary = self.pack.summary()

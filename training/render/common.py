@@ -38,9 +38,12 @@ def scene_split(seed: int, scene_id: int) -> str:
     return "test" if stable_unit("scene-split", seed, scene_id) < TEST_FRACTION else "train"
 
 
-# Frames a finished scene can be given later (generate.py --extra): light 2 with the subject's
-# shadow off, which with relit.png makes a second cast-shadow pair (scene.py render_noshadow2).
-EXTRA_FRAMES = ("noshadow2",)
+# Frames a finished scene can be given later (generate.py --extra NAME), each a cast-shadow pair
+# for one more light direction (scene.py render_extra): `noshadow2` is light 2 with the subject's
+# shadow off (its pair: relit.png); `light3` is a third light, with and without the shadow. The
+# last frame of each is written last and marks it done.
+EXTRA_RENDERS = {"noshadow2": ("noshadow2",), "light3": ("shadow3", "noshadow3")}
+EXTRA_FRAMES = tuple(f for frames in EXTRA_RENDERS.values() for f in frames)
 
 # ---- light: our convention <-> Blender -------------------------------------------------------
 LIGHT_DISTANCE = 6.0  # metres from the subject's centre (the subject is ~1 m)
@@ -185,4 +188,6 @@ def sample_scene(catalog: dict, seed: int, scene_id: int, attempt: int = 0) -> d
         "camera": camera,
         "light": sample_light(rng),
         "light2": sample_light(rng),
+        # its own stream, so that adding it left every earlier choice of a scene as it was
+        "light3": sample_light(random.Random(f"lbm-render:{seed}:{scene_id}:light3")),
     }

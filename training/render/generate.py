@@ -13,7 +13,8 @@ amortise its start-up. The furniture libraries are unzipped once into --assets.
 
 adds one frame to each finished scene instead (resumable alike, the frame's own file marks it
 done): `noshadow2.png`, light 2 with the subject's shadow off, a second cast-shadow pair with
-`relit.png` for one more frame per scene (about 5 s at 256 px on one core).
+`relit.png` for one more frame per scene (about 5 s at 256 px on one core). `--extra light3`
+adds a third light's pair, `shadow3.png` and `noshadow3.png` (two frames a scene).
 """
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from common import EXTRA_FRAMES, hdri_split, item_split, scene_split  # noqa: E402
+from common import EXTRA_RENDERS, hdri_split, item_split, scene_split  # noqa: E402
 
 REPO = HERE.parent.parent
 FURNITURE = Path("/usr/share/sweethome3d/furniture")
@@ -139,8 +140,8 @@ def main(argv=None) -> int:
     ap.add_argument("--assets", type=Path, default=REPO / ".cache" / "render-assets",
                     help="unzipped furniture + catalog.json (shared between caches)")
     ap.add_argument("--blender", default=shutil.which("blender") or "blender")
-    ap.add_argument("--extra", choices=EXTRA_FRAMES, default=None,
-                    help="add this frame to the finished scenes (scene.py render_noshadow2) instead of rendering scenes")
+    ap.add_argument("--extra", choices=tuple(EXTRA_RENDERS), default=None,
+                    help="add this extra's frames to the finished scenes (scene.py render_extra) instead of rendering scenes")
     args = ap.parse_args(argv)
 
     t0 = time.time()
@@ -154,13 +155,14 @@ def main(argv=None) -> int:
     scenes = args.out / "scenes"
     scenes.mkdir(parents=True, exist_ok=True)
     wanted = [i for i in range(args.count) if args.split == "all" or scene_split(args.seed, i) == args.split]
-    done_file = lambda i: scenes / f"{i:06d}" / (f"{args.extra}.png" if args.extra else "meta.json")  # noqa: E731
+    done_file = lambda i: scenes / f"{i:06d}" / (f"{EXTRA_RENDERS[args.extra][-1]}.png" if args.extra else "meta.json")  # noqa: E731
     if args.extra:  # only finished scenes get the extra frame
         wanted = [i for i in wanted if (scenes / f"{i:06d}" / "meta.json").exists()]
     todo = [i for i in wanted if not done_file(i).exists()]
     print(f"{len(wanted) - len(todo)} of {len(wanted)} scenes already done; {len(todo)} to render", flush=True)
     done = 0
     failures = 0
+    extra_tries: dict[int, int] = {}  # --extra: the times a scene crashed Blender
     while todo:
         if deadline and time.time() > deadline:
             print("budget spent", flush=True)
@@ -184,7 +186,16 @@ def main(argv=None) -> int:
         if proc.returncode != 0 or len(finished) < len(batch):
             # Blender crashed (or gave up) on one scene: the others go back to the front of the queue;
             # the crashed one too, and scene.py re-picks its model (its attempt file), up to 4 tries
-            retry = [] if args.extra else [i for i in batch if i not in finished and last_attempt(scenes / f"{i:06d}") < 3]
+            # (an extra frame keeps its scene's model: the scene that crashed, the first unfinished one,
+            # is tried again at the end of the queue, up to 3 times in all; the rest go on at once)
+            if args.extra:
+                unfinished = [i for i in batch if i not in finished]
+                crashed = unfinished[0]
+                extra_tries[crashed] = extra_tries.get(crashed, 0) + 1
+                retry = unfinished[1:]
+                todo += [crashed] if extra_tries[crashed] < 3 else []
+            else:
+                retry = [i for i in batch if i not in finished and last_attempt(scenes / f"{i:06d}") < 3]
             todo = retry + todo
             failures += 1
             print(f"blender exited {proc.returncode}; last output:\n" + "\n".join(proc.stdout.splitlines()[-15:]),

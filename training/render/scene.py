@@ -10,6 +10,7 @@
   empty.png     the scene without the model under light 1 (object-removal pair with shadow.png)
   relit.png     the model and camera under light 2, with shadow (relighting pair with shadow.png)
   noshadow2.png (--extra noshadow2, later) light 2 with the model's shadow off (shadow pair with relit.png)
+  shadow3.png, noshadow3.png (--extra light3, later) a third light, with and without the model's shadow
   meta.json     every parameter (light 1 and 2 in our convention), written last and atomically
 """
 from __future__ import annotations
@@ -27,7 +28,7 @@ import bpy
 from mathutils import Vector
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import EXTRA_FRAMES, LIGHT_DISTANCE, light_blender, light_direction, light_power, light_size, sample_scene  # noqa: E402
+from common import EXTRA_RENDERS, LIGHT_DISTANCE, light_blender, light_direction, light_power, light_size, sample_scene  # noqa: E402
 
 
 MASK_SAMPLES = 8
@@ -48,8 +49,8 @@ def parse_args():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--deadline", type=float, default=None, help="epoch seconds: start no scene after it")
     ap.add_argument("--override", default=None, help="JSON merged into each sampled scene (tests, checks)")
-    ap.add_argument("--extra", choices=EXTRA_FRAMES, default=None,
-                    help="render only this extra frame into finished scenes (see render_noshadow2)")
+    ap.add_argument("--extra", choices=tuple(EXTRA_RENDERS), default=None,
+                    help="render only this extra's frames into finished scenes (see render_extra)")
     return ap.parse_args(argv)
 
 
@@ -331,7 +332,7 @@ def render_scene(spec, out_dir: Path, catalog, args):
     scene.view_settings.view_transform = "Standard"
     timed("mask", lambda: render_to(out_dir / "mask.png", scene))
 
-    meta = dict(spec)
+    meta = {k: v for k, v in spec.items() if k != "light3"}  # recorded when its frames are rendered
     meta["model"] = {k: v for k, v in spec["model"].items() if k != "obj"}
     meta["model"]["obj"] = os.path.relpath(spec["model"]["obj"], Path(args.catalog).parent)
     meta["convention"] = ("azimuth: where the light comes from around the subject in the ground plane as seen "
@@ -354,29 +355,44 @@ def render_scene(spec, out_dir: Path, catalog, args):
     return time.time() - t0
 
 
-def render_noshadow2(spec, out_dir: Path, catalog, args) -> float:
-    """A finished scene's `noshadow2.png`: the model under light 2 with its shadow off, so that with
-    `relit.png` it makes a second cast-shadow pair per scene (a second light direction for the
-    shadow model at the cost of one frame). Written atomically; meta.json is left as it is."""
+def _render_atomic(scene, path: Path) -> None:
+    tmp = path.with_suffix(".tmp.png")
+    render_to(tmp, scene)
+    os.replace(tmp, path)
+
+
+def render_extra(extra: str, spec, out_dir: Path, catalog, args) -> float:
+    """Adds an extra cast-shadow pair's frames (common.EXTRA_RENDERS) to a finished scene, each
+    written atomically, the last one last (it marks the extra done). `noshadow2`: the model under
+    light 2 with its shadow off (its pair is relit.png), one frame for a second light direction.
+    `light3`: shadow3.png and noshadow3.png under a third light, recorded in meta.json first."""
     t0 = time.time()
     scene, meshes, _, _, _, cam_yaw, centre, _, _, key = build_scene(spec, catalog, args)
-    place_light(key, spec["light2"], cam_yaw, centre)
+    if extra == "light3":
+        meta = json.loads((out_dir / "meta.json").read_text())
+        meta["light3"] = dict(spec["light3"], blender=light_blender(spec["light3"]))
+        meta["files"] = [f for f in meta["files"] if f not in ("shadow3.png", "noshadow3.png")] + ["shadow3.png", "noshadow3.png"]
+        tmp = out_dir / "meta.json.tmp"
+        tmp.write_text(json.dumps(meta, indent=1))
+        os.replace(tmp, out_dir / "meta.json")
+    place_light(key, spec["light2" if extra == "noshadow2" else "light3"], cam_yaw, centre)
+    if extra == "light3":
+        _render_atomic(scene, out_dir / "shadow3.png")
     for o in meshes:
         o.visible_shadow = False
-    tmp = out_dir / "noshadow2.tmp.png"
-    render_to(tmp, scene)
-    os.replace(tmp, out_dir / "noshadow2.png")
+    _render_atomic(scene, out_dir / f"{EXTRA_RENDERS[extra][-1]}.png")
     return time.time() - t0
 
 
 def main_extra(args, catalog):
-    """--extra noshadow2: the extra frame of each finished scene that lacks it."""
+    """--extra NAME: that extra's frames for each finished scene that lacks them."""
+    done_frame = EXTRA_RENDERS[args.extra][-1] + ".png"
     for sid in [int(s) for s in args.ids.split(",") if s.strip()]:
         if args.deadline and time.time() > args.deadline:
             print("[scene] deadline reached", flush=True)
             break
         out_dir = Path(args.out) / f"{sid:06d}"
-        if not (out_dir / "meta.json").exists() or (out_dir / "noshadow2.png").exists():
+        if not (out_dir / "meta.json").exists() or (out_dir / done_frame).exists():
             continue
         meta = json.loads((out_dir / "meta.json").read_text())
         spec = sample_scene(catalog, args.seed, sid, meta.get("attempt", 0))
@@ -384,10 +400,10 @@ def main_extra(args, catalog):
             print(f"[error] scene {sid}: its spec no longer samples the same; skipped", flush=True)
             continue
         try:
-            el = render_noshadow2(spec, out_dir, catalog, args)
-            print(f"[scene] {sid} noshadow2 {el:.1f}s", flush=True)
+            el = render_extra(args.extra, spec, out_dir, catalog, args)
+            print(f"[scene] {sid} {args.extra} {el:.1f}s", flush=True)
         except Exception:
-            print(f"[error] scene {sid} noshadow2:\n{traceback.format_exc()}", flush=True)
+            print(f"[error] scene {sid} {args.extra}:\n{traceback.format_exc()}", flush=True)
 
 
 def main():

@@ -81,6 +81,26 @@ def test_second_shadow_pair_from_light_two(tmp_path):
     assert all(l.elevation == 40.0 for l in plain.batch("shadow", 4)["lights"])  # off unless asked for
 
 
+def test_third_shadow_pair_from_light_three(tmp_path):
+    cache = tmp_path / "cache"
+    fake_pack(tmp_path)
+    for i, d in enumerate(sorted((cache / "scenes").glob("*"))):
+        Image.fromarray(np.full((64, 64, 3), 60, np.uint8)).save(d / "noshadow3.png")
+        Image.fromarray(np.full((64, 64, 3), 30, np.uint8)).save(d / "shadow3.png")
+        if i != 3:  # scene 3 lacks the second pair: no scene of the split loads it
+            Image.fromarray(np.full((64, 64, 3), 90, np.uint8)).save(d / "noshadow2.png")
+        meta = json.loads((d / "meta.json").read_text())
+        (d / "meta.json").write_text(json.dumps(meta | {"light3": meta["light"] | {"elevation": 70.0}}))
+    assert pack.pack_renders(cache, tmp_path / "pack") == 12
+    p = Pack(tmp_path / "pack", torch.device("cpu"), crop=48, shadow_light2=0.5, shadow_light3=0.5)
+    assert sorted(p.renders["train"]["pairs"]) == [0, 2] and sorted(p.renders["val"]["pairs"]) == [0, 1, 2]
+    b = p.batch("shadow", 4)
+    assert [l.elevation for l in b["lights"]] == [40.0, 40.0, 70.0, 70.0]  # the second pair is missing here
+    assert torch.all(b["target"][2:] < b["source"][2:])  # shadow3 darker than noshadow3, as rendered
+    v = p.batch("shadow", 2, "val")
+    assert [l.elevation for l in v["lights"]] == [40.0, 40.0, 40.0, 40.0, 70.0, 70.0]  # every pair in use
+
+
 def test_segment_render_zoom_and_validation(tmp_path):
     root = fake_pack(tmp_path)
     # Zoom 0.75: the whole 64 px frame shrinks into the 48 px crop, so the 20 px square subject

@@ -57,7 +57,7 @@ def test_sampling_is_deterministic_and_split_clean():
             assert psplits[a["ground"]["photo"]] == a["split"]
         if a["world"]["kind"] == "hdri":
             assert common.hdri_split(a["world"]["hdri"]) == a["split"]
-        for k in ("light", "light2"):
+        for k in ("light", "light2", "light3"):
             assert 0 <= a[k]["azimuth"] < 360 and 5 <= a[k]["elevation"] <= 90 and 0 <= a[k]["softness"] <= 1
     n_test = sum(common.scene_split(0, i) == "test" for i in range(1000))
     assert 50 < n_test < 150
@@ -92,3 +92,11 @@ def test_render_one_tiny_scene(tmp_path):
     data = (d / "noshadow2.png").read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(data[16:20], "big") == 64
     assert (d / "meta.json").read_bytes() == before and not list(d.glob("*.tmp.png"))
+    assert "light3" not in meta  # recorded only when its frames are rendered
+    # The third light's pair: both frames, and the light in meta.json, everything else kept.
+    subprocess.run(cmd + ["--extra", "light3"], check=True, timeout=600)
+    for f in ("shadow3.png", "noshadow3.png"):
+        assert (d / f).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", f
+    meta3 = json.loads((d / "meta.json").read_text())
+    assert meta3 == meta | {"light3": meta3["light3"], "files": meta["files"] + ["shadow3.png", "noshadow3.png"]}
+    assert LIGHT_KEYS <= set(meta3["light3"]) and meta3["light3"] != meta["light2"]
