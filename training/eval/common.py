@@ -114,6 +114,9 @@ def bin_of(value: float, edges: list[tuple[str, float, float]]) -> str:
 
 SOFTNESS_BINS = [("hard (<0.33)", -math.inf, 0.33), ("medium (0.33-0.66)", 0.33, 0.66), ("soft (>0.66)", 0.66, math.inf)]
 ELEVATION_BINS = [("low (<35°)", -math.inf, 35), ("mid (35-60°)", 35, 60), ("high (>60°)", 60, math.inf)]
+# The camera's pitch below the horizon (render/common.py CAMERA_HEIGHTS): the geometric baseline and
+# the shadow model's projection hint assume about 30 degrees (lbm/projection.py DEPTH_SCALE).
+CAMERA_BINS = [("low (<12° down)", -math.inf, 12), ("mid (12-30°)", 12, 30), ("high (>30°)", 30, math.inf)]
 
 
 def mean(values: list[float]) -> float:

@@ -141,7 +141,8 @@ def main(argv: list[str] | None = None) -> dict:
             "scene": c["id"],
             "light": common.light_of(light),
             "bins": {"softness": common.bin_of(light["softness"], common.SOFTNESS_BINS),
-                     "elevation": common.bin_of(light["elevation"], common.ELEVATION_BINS)},
+                     "elevation": common.bin_of(light["elevation"], common.ELEVATION_BINS),
+                     "camera": common.bin_of(c["scene"].meta["camera"]["pitch_deg"], common.CAMERA_BINS)},
             "metrics": {m: shadow_metrics(source, o, target, mask, args.threshold) for m, o in outputs.items()},
             "engine_ms": r["totalMs"],
         })
@@ -149,7 +150,8 @@ def main(argv: list[str] | None = None) -> dict:
     common.contact_sheet(args.work / "sheet.png", sheet)
 
     metrics = [k for k, _, _ in METRICS]
-    groups = {"softness": [b[0] for b in common.SOFTNESS_BINS], "elevation": [b[0] for b in common.ELEVATION_BINS]}
+    groups = {"softness": [b[0] for b in common.SOFTNESS_BINS], "elevation": [b[0] for b in common.ELEVATION_BINS],
+              "camera": [b[0] for b in common.CAMERA_BINS]}
     summary = common.summarise(rows, METHODS, metrics, groups)
     total_s = time.perf_counter() - t0
     labels = {"model": f"`{args.model}` (engine)", "geometric": "geometric projection (baseline)", "none": "no shadow (source as is)"}
@@ -164,6 +166,8 @@ def main(argv: list[str] | None = None) -> dict:
         common.binned_table(summary, "softness", METHODS, labels, METRICS),
         "By elevation of the light:",
         common.binned_table(summary, "elevation", METHODS, labels, METRICS),
+        "By the camera's pitch (the projection assumes about 30° down):",
+        common.binned_table(summary, "camera", METHODS, labels, METRICS),
     ])
     data = common.run_data("shadow", args, scenes, results, engine_s, total_s, summary, rows, threshold=args.threshold,
                            cases=len(cases))
