@@ -36,7 +36,7 @@ from .fill import fill_hole
 from .light import Light
 from .losses import luma
 from .pairs import loosen, mirrored
-from render.common import kelvin_rgb  # plain Python (no bpy): the light colours the renders use
+from render.common import EXTRA_FRAMES, kelvin_rgb  # plain Python (no bpy): the extra frames, the renders' light colours
 
 FRAMES = ("shadow", "noshadow", "empty", "relit")
 SHADOW, NOSHADOW, EMPTY, RELIT = range(4)
@@ -45,7 +45,6 @@ SHADOW, NOSHADOW, EMPTY, RELIT = range(4)
 # when every scene of a split has their frames: light 2 with the subject's shadow off (its pair is
 # relit), and a third light with and without the shadow.
 SHADOW_PAIRS = (("noshadow", "shadow", "light"), ("noshadow2", "relit", "light2"), ("noshadow3", "shadow3", "light3"))
-EXTRA_FRAMES = ("noshadow2", "noshadow3", "shadow3")
 
 
 def _light(m: dict) -> Light:
