@@ -5,8 +5,9 @@
 #     MINUTES=7.5 bash training/gpu/run.sh      # on the GPU machine; $OUT comes back
 #     TASKS="shadow-more relight-more" MINUTES=3 bash training/gpu/run.sh   # a second round (configs with `init`)
 #
-# Back in $OUT: <run>.pt (the best checkpoint without its optimiser state, for training/export.py)
-# and <task>.log for each network. A run that fails leaves its log; the others go on.
+# Back in $OUT: <task>.pt (the best checkpoint without its optimiser state, for training/export.py)
+# and <task>.log for each network. A run that fails leaves its log; the others go on. Each config
+# trains in its own folder RUNS/<task>, so configs of the same network (same name) can run side by side.
 set -u
 export PYTHONUNBUFFERED=1
 MINUTES=${MINUTES:-7.5}
@@ -17,7 +18,7 @@ nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
 python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.cuda.is_available())'
 for task in ${TASKS:-shadow remove relight segment}; do
   python3 training/train.py --config "training/configs/$task.json" --device cuda --threads 3 \
-    --max-minutes "$MINUTES" --runs "$RUNS" > "$OUT/$task.log" 2>&1 &
+    --max-minutes "$MINUTES" --runs "$RUNS/$task" > "$OUT/$task.log" 2>&1 &
 done
 wait
 python3 training/gpu/slim.py "$RUNS" "$OUT"

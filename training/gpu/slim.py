@@ -8,9 +8,10 @@ from pathlib import Path
 import torch
 
 runs, out = Path(sys.argv[1]), Path(sys.argv[2])
-for best in sorted(runs.glob("*/best.pt")):
+for best in sorted(runs.glob("*/*/best.pt")):  # RUNS/<task>/<name>/best.pt
     state = torch.load(best, map_location="cpu", weights_only=False)
     state.pop("optimizer", None)
     state["weights"] = {k: {n: t.half() if t.is_floating_point() else t for n, t in w.items()} for k, w in state["weights"].items()}
-    torch.save(state, out / f"{best.parent.name}.pt")
-    print(f"{best.parent.name}: step {state['step']}, best {state['best']:.4f}, {(out / f'{best.parent.name}.pt').stat().st_size >> 20} MiB")
+    task = best.parent.parent.name
+    torch.save(state, out / f"{task}.pt")
+    print(f"{task}: step {state['step']}, best {state['best']:.4f}, {(out / f'{task}.pt').stat().st_size >> 20} MiB")
