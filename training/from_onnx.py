@@ -3,6 +3,7 @@
 
     /usr/bin/python3 training/from_onnx.py vae models/lbm-vae-s8       --out .cache/runs/onnx/lbm-vae-s8/best.pt
     /usr/bin/python3 training/from_onnx.py lbm models/lbm-remove-s8    --out .cache/runs/onnx/lbm-remove-s8/best.pt
+    /usr/bin/python3 training/from_onnx.py segment models/lbm-segment  --out .cache/runs/onnx/lbm-segment/best.pt
 
 The architecture is read off the tensors' names and shapes. Most ONNX initialisers keep the
 PyTorch names; the GroupNorm scales and shifts are renamed by the exporter (`onnx::Mul_610`), so
@@ -26,7 +27,7 @@ from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from lbm.bundle import EXAMPLE_HW, export_onnx  # noqa: E402
-from lbm.models import Decoder, Encoder, UNet, UNetConfig, VaeConfig  # noqa: E402
+from lbm.models import Decoder, Encoder, SegConfig, SegNet, UNet, UNetConfig, VaeConfig  # noqa: E402
 
 GROUPS = 8  # GroupNorm groups of every shipped network (not visible in the weights; the round trip checks it)
 
@@ -108,15 +109,33 @@ def recover_lbm(folder: Path) -> dict:
                        "version": manifest["version"]}}
 
 
+def recover_segment(folder: Path) -> dict:
+    manifest = json.loads((folder / "model.json").read_text())
+    w = initialisers(folder / "segmenter.onnx")
+    levels = _levels(w, "body.down_blocks")
+    cfg = SegConfig(unshuffle=round((w["body.conv_in.weight"].shape[1] / 3) ** 0.5),
+                    widths=tuple(w[f"body.down_blocks.{i}.0.conv1.weight"].shape[0] for i in range(levels)),
+                    blocks=_levels(w, "body.down_blocks.0"), groups=GROUPS, context=_levels(w, "body.context.downs"))
+    net = SegNet(cfg)
+    h, wd = EXAMPLE_HW
+    recover(net, "segmenter", (torch.zeros(1, 3, h, wd),), folder / "segmenter.onnx")
+    args = {k: list(v) if k == "widths" else v for k, v in vars(cfg).items()}
+    return {"model_args": {"seg": args}, "weights": {"segnet": net.state_dict()}, "step": None, "best": None,
+            "config": {"kind": "segment", "name": manifest["id"], "from_onnx": str(folder), "version": manifest["version"]}}
+
+
+RECOVER = {"vae": recover_vae, "lbm": recover_lbm, "segment": recover_segment}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("kind", choices=("vae", "lbm"))
+    ap.add_argument("kind", choices=tuple(RECOVER))
     ap.add_argument("bundle", type=Path, help="a model folder under models/")
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--half", action="store_true",
                     help="save the weights rounded to half precision (half the size, for the device tool's 64 MiB)")
     args = ap.parse_args()
-    state = (recover_vae if args.kind == "vae" else recover_lbm)(args.bundle)
+    state = RECOVER[args.kind](args.bundle)
     if args.half:  # after the exact check; load_state_dict turns them back into float32
         state["weights"] = {k: {n: t.half() for n, t in w.items()} for k, w in state["weights"].items()}
     args.out.parent.mkdir(parents=True, exist_ok=True)

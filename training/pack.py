@@ -91,7 +91,7 @@ def pack_cutouts(out: Path, count: int, max_side: int) -> int:
 def pack_vae(checkpoint: Path, out: Path) -> None:
     enc, dec, state = load_vae(checkpoint)
     torch.save({"model_args": state["model_args"], "weights": {"encoder": enc.state_dict(), "decoder": dec.state_dict()},
-                "source": str(checkpoint.relative_to(ROOT))}, out / "vae.pt")
+                "source": str(checkpoint.resolve().relative_to(ROOT))}, out / "vae.pt")
 
 
 def main() -> None:
