@@ -4,9 +4,9 @@ from dataclasses import replace
 import pytest
 import torch
 
-from from_onnx import recover_lbm, recover_vae
-from lbm.bundle import Conditioning, LbmSpec, Meta, VaeRef, write_lbm_bundle, write_vae_bundle
-from lbm.models import Decoder, Encoder, UNet, UNetConfig, VaeConfig
+from from_onnx import recover_lbm, recover_segment, recover_vae
+from lbm.bundle import Conditioning, LbmSpec, Meta, VaeRef, write_lbm_bundle, write_segment_bundle, write_vae_bundle
+from lbm.models import Decoder, Encoder, SegConfig, SegNet, UNet, UNetConfig, VaeConfig
 
 VAE = VaeConfig(latent_channels=4, widths=(16, 32), blocks=1)
 UNET = UNetConfig(latent_channels=4, cond_channels=1, widths=(16, 32, 32), blocks=2, time_dim=16, time_hidden=32)
@@ -40,6 +40,14 @@ def test_recovers_a_vae_exactly(tmp_path):
     write_vae_bundle(tmp_path / "v", Meta(id="v", name="v"), enc, dec, VAE)
     state = recover_vae(tmp_path / "v")
     assert same(state["weights"]["encoder"], enc.state_dict()) and same(state["weights"]["decoder"], dec.state_dict())
+
+
+def test_recovers_a_segmenter_with_its_context_branch_exactly(tmp_path):
+    net = randomised(SegNet(SegConfig(unshuffle=4, widths=(16, 32), context=2)))
+    write_segment_bundle(tmp_path / "s", Meta(id="s", name="s"), net)
+    state = recover_segment(tmp_path / "s")
+    assert state["model_args"]["seg"]["context"] == 2 and state["model_args"]["seg"]["unshuffle"] == 4
+    assert same(state["weights"]["segnet"], net.state_dict())
 
 
 def test_refuses_what_it_cannot_see_in_the_weights(tmp_path):
