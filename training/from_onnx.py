@@ -46,7 +46,8 @@ def _export(module: nn.Module, role: str, args: tuple) -> onnx.GraphProto:
 
 def recover(module: nn.Module, role: str, args: tuple, shipped: Path) -> None:
     """Loads `shipped`'s weights into `module` (same architecture), or raises."""
-    found = initialisers(shipped)
+    shipped_graph = onnx.load(str(shipped)).graph
+    found = initialisers(shipped_graph)
     state = module.state_dict()
     renamed = [k for k in state if k not in found]
     with torch.no_grad():  # a marker k*1024 + channel: exact in float32 for every GroupNorm here
@@ -64,7 +65,7 @@ def recover(module: nn.Module, role: str, args: tuple, shipped: Path) -> None:
     weights = {k: torch.from_numpy(found[where.get(k, k)].copy()).reshape(v.shape) for k, v in state.items()}
     module.load_state_dict(weights)
     again = _export(module, role, args)
-    if again.SerializeToString() != onnx.load(str(shipped)).graph.SerializeToString():
+    if again.SerializeToString() != shipped_graph.SerializeToString():
         # every node, constant and weight must come out the same (the GroupNorm groups, say, live
         # in Reshape constants, not in the weights)
         diff = [n for n, a in initialisers(again).items() if n not in found or not np.array_equal(found[n], a)]
