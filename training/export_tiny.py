@@ -42,7 +42,7 @@ TASKS: dict[str, tuple[str, LbmSpec, int]] = {
     "tiny-shadow": ("Tiny shadow (test model)",
                     LbmSpec(task="shadow", vae=VAE_REF, bridge_noise_sigma=0.01, light_map=LIGHT_SPEC,
                             conditioning=(MASK, Conditioning("light", "lightMap", 1, "render"),
-                                          Conditioning("projection", "shadowProjection", 1, "render"))), 12),
+                                          Conditioning("projection", "shadowProjection", 1, "render", sweep=0.5))), 12),
     "tiny-relight": ("Tiny relight (test model)",
                      LbmSpec(task="relight", vae=VAE_REF, bridge_noise_sigma=0.01, light_map=LIGHT_SPEC,
                              conditioning=(MASK, Conditioning("light", "lightMap", 3, "render"),

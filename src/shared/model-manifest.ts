@@ -57,12 +57,16 @@ const conditioningSchema = z.discriminatedUnion('kind', [
     channels: z.union([z.literal(1), z.literal(3)]),
     resize: z.literal('render')
   }),
-  /** The selection's silhouette projected along the (first) light, at latent size: training/lbm/projection.py. */
+  /**
+   * The selection's silhouette projected along the (first) light, at latent size: training/lbm/projection.py.
+   * `sweep`: how far back, in widths of the selection, the cut-out is swept (absent: 0, a flat cut-out).
+   */
   z.strictObject({
     name: z.string().min(1),
     kind: z.literal('shadowProjection'),
     channels: z.literal(1),
-    resize: z.literal('render')
+    resize: z.literal('render'),
+    sweep: z.number().min(0).max(4).optional()
   }),
   z.strictObject({
     name: z.string().min(1),

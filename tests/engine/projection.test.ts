@@ -4,15 +4,30 @@ import { projectShadow } from '../../src/main/engine/projection.ts'
 import type { Light } from '../../src/shared/light.ts'
 import { f32, maxAbsDiff, readGolden, type JsonTensor } from '../helpers/golden.ts'
 
+type Golden = { mask: JsonTensor; lights: Light[]; projections: JsonTensor[]; sweep: number; sweptProjections: JsonTensor[] }
+
 describe('shadow projection', () => {
   it('matches the Python definition for lights all round, hard to soft, low to high', () => {
-    const g = readGolden<{ mask: JsonTensor; lights: Light[]; projections: JsonTensor[] }>('shadow-projection')
+    const g = readGolden<Golden>('shadow-projection')
     const [, , h, w] = g.mask.shape
     expect(g.lights.length).toBe(g.projections.length)
     g.lights.forEach((light, i) => {
       const got = projectShadow(f32(g.mask), w, h, light)
       expect(maxAbsDiff(got, g.projections[i].data)).toBeLessThan(1e-6)
       expect(Math.max(...got)).toBeGreaterThan(0.1) // every case casts something
+    })
+  })
+
+  it('matches it with the cut-out swept back in depth, and then casts at least the flat shadow', () => {
+    const g = readGolden<Golden>('shadow-projection')
+    const [, , h, w] = g.mask.shape
+    expect(g.sweep).toBeGreaterThan(0)
+    expect(g.lights.length).toBe(g.sweptProjections.length)
+    g.lights.forEach((light, i) => {
+      const got = projectShadow(f32(g.mask), w, h, light, g.sweep)
+      expect(maxAbsDiff(got, g.sweptProjections[i].data)).toBeLessThan(1e-6)
+      const flat = projectShadow(f32(g.mask), w, h, light)
+      expect(got.every((v, j) => v >= flat[j] - 1e-6)).toBe(true)
     })
   })
 

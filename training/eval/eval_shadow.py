@@ -18,7 +18,8 @@ model runs through the app's engine (scripts/eval-runner.ts, the code path of
 
 Methods: the model; `geometric`, what a photo editor does by hand: the subject mask projected
 onto the ground along the light (see `geometric_shadow`), blurred by softness, darkening by a
-constant 50%; `none`, the source as is (no shadow), the floor every method must beat."""
+constant 50%; `swept`, the same with the cut-out given a depth of half its width (the shadow
+model's hint since lbm-shadow-s8 3.0.0, a stronger baseline); `none`, the source as is (no shadow), the floor every method must beat."""
 from __future__ import annotations
 
 import math
@@ -33,7 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # training/, so `e
 from eval import common  # noqa: E402
 
 THRESHOLD = 0.05
-METHODS = ["model", "geometric", "none"]
+METHODS = ["model", "geometric", "swept", "none"]
+SWEEP = 0.5  # lbm/projection.py's sweep of the shadow model's hint since 3.0.0
 METRICS = [("iou", "IoU ↑", 3), ("rmse", "RMSE (0..255) ↓", 2), ("zncc", "ZNCC ↑", 3)]
 
 
@@ -61,7 +63,7 @@ def shadow_metrics(source: np.ndarray, output: np.ndarray, target: np.ndarray, m
 
 
 def geometric_shadow(source: np.ndarray, mask: np.ndarray, light: dict, opacity: float = 0.5,
-                     depth_scale: float = 0.5, max_length: float = 4.0) -> np.ndarray:
+                     depth_scale: float = 0.5, max_length: float = 4.0, sweep: float = 0.0) -> np.ndarray:
     """The subject's silhouette as a flat cut-out standing on its lowest row, projected onto the
     ground along the light: a pixel h rows above the foot lands h * cot(elevation) away from its
     foot point, away from the light (azimuth 0 = from the right, so the shadow falls left; 90 =
@@ -70,12 +72,15 @@ def geometric_shadow(source: np.ndarray, mask: np.ndarray, light: dict, opacity:
     degrees down) and the squash is at least 0.15 (the object's footprint under an overhead
     light); lengths are capped at `max_length` object heights. The silhouette is blurred by
     softness (sigma 0.5 px + 10% of the object's height at softness 1) and darkens the picture by
-    `opacity` outside the subject; the subject's pixels stay the source's."""
+    `opacity` outside the subject; the subject's pixels stay the source's. With `sweep`, the
+    cut-out is also swept back from its foot by `sweep` times its width, foreshortened by
+    `depth_scale` like the ground, and casts the union of its shadows along the way (as the shadow
+    model's hint does, lbm/projection.py): a footprint under a high light, not a line."""
     binary = mask > 0.5
     if not binary.any():
         return source.copy()
     h, w = mask.shape
-    ys = np.nonzero(binary)[0]
+    ys, xs = np.nonzero(binary)
     foot, height = float(ys.max()), float(ys.max() - ys.min() + 1)
     el, az = math.radians(light["elevation"]), math.radians(light["azimuth"])
     cot = min(math.cos(el) / max(math.sin(el), 1e-6), max_length)
@@ -86,6 +91,10 @@ def geometric_shadow(source: np.ndarray, mask: np.ndarray, light: dict, opacity:
     # x' = x + (foot - y) cot dx,  y' = foot + (foot - y) sy
     m = np.array([[1.0, -cot * dx, cot * dx * foot], [0.0, -sy, foot * (1 + sy)]], dtype=np.float64)
     silhouette = cv2.warpAffine(mask.astype(np.float32), m, (w, h), flags=cv2.INTER_LINEAR, borderValue=0)
+    flat, span = silhouette, sweep * float(xs.max() - xs.min() + 1) * depth_scale
+    for step in range(1, 9 if span > 0 else 1):  # the flat shadow moved up, in 8 steps to `span` rows
+        up = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, -span * step / 8]])
+        silhouette = np.maximum(silhouette, cv2.warpAffine(flat, up, (w, h), flags=cv2.INTER_LINEAR, borderValue=0))
     sigma = 0.5 + 0.1 * height * float(light["softness"])
     silhouette = cv2.GaussianBlur(silhouette, (0, 0), sigma)
     darken = 1 - opacity * np.clip(silhouette, 0, 1)
@@ -134,9 +143,9 @@ def main(argv: list[str] | None = None) -> dict:
         source, target = common.read_rgb(c["source"]), common.read_rgb(c["target"])
         mask = common.read_mask(c["scene"].path("mask.png"))
         light = c["light"]
-        baseline = geometric_shadow(source, mask, light)
+        baseline, swept = geometric_shadow(source, mask, light), geometric_shadow(source, mask, light, sweep=SWEEP)
         common.write_rgb(args.work / c["id"] / "geometric.png", baseline)
-        outputs = {"model": common.read_rgb(Path(r["output"])), "geometric": baseline, "none": source}
+        outputs = {"model": common.read_rgb(Path(r["output"])), "geometric": baseline, "swept": swept, "none": source}
         rows.append({
             "scene": c["id"],
             "light": common.light_of(light),
@@ -154,7 +163,8 @@ def main(argv: list[str] | None = None) -> dict:
               "camera": [b[0] for b in common.CAMERA_BINS]}
     summary = common.summarise(rows, METHODS, metrics, groups)
     total_s = time.perf_counter() - t0
-    labels = {"model": f"`{args.model}` (engine)", "geometric": "geometric projection (baseline)", "none": "no shadow (source as is)"}
+    labels = {"model": f"`{args.model}` (engine)", "geometric": "geometric projection (baseline)",
+              "swept": f"geometric, cut-out swept back {SWEEP:g} widths (baseline)", "none": "no shadow (source as is)"}
     md = "\n\n".join([
         common.header("Shadow (issue #4): held-out renders", args, len(scenes), engine_s, total_s, results)
         + f" {len(cases)} cases: {sum(c['pair'] == 2 for c in cases)} scenes give a second one under their light 2.",

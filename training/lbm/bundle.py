@@ -48,14 +48,18 @@ class Meta:
 
 @dataclass(frozen=True)
 class Conditioning:
-    """One conditioning map; `kind` mask | lightMap | shadowProjection | image, `resize` bilinear | area | nearest | render | vae-encode."""
+    """One conditioning map; `kind` mask | lightMap | shadowProjection | image, `resize` bilinear | area | nearest | render | vae-encode.
+    `sweep`: a shadowProjection's depth sweep (lbm/projection.py); written only when set, so
+    bundles made before it keep their manifests."""
     name: str
     kind: str
     channels: int
     resize: str
+    sweep: float = 0.0
 
     def to_json(self) -> dict:
-        return {"name": self.name, "kind": self.kind, "channels": self.channels, "resize": self.resize}
+        out = {"name": self.name, "kind": self.kind, "channels": self.channels, "resize": self.resize}
+        return {**out, "sweep": self.sweep} if self.sweep else out
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,7 @@ def golden_for_lbm(model_id: str, spec: LbmSpec, unet: UNet, encoder: Encoder, d
             out.update(lights=[l.to_json() for l in lights], lightMap=tensor_json(light_map))
             maps.append(light_map)
         elif c.kind == "shadowProjection":
-            maps.append(projection_tensor(resize_mask(mask, (h, w), "bilinear"), lights[:1]))
+            maps.append(projection_tensor(resize_mask(mask, (h, w), "bilinear"), lights[:1], c.sweep))
         elif c.kind == "image":
             background = pattern_image(height, width, seed + 1, phase=1.7)
             z_bg = vae.normalise(encoder(background))

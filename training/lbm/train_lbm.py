@@ -38,7 +38,7 @@ def conditioning(spec: LbmSpec, batch: dict, encode, size: tuple[int, int]) -> t
             maps.append(F.interpolate(batch["mask"], size=(h, w), **mode))
         elif c.kind == "shadowProjection":
             mask = F.interpolate(batch["mask"], size=(h, w), mode="bilinear", align_corners=False)
-            maps.append(projection_tensor(mask, batch["lights"]))
+            maps.append(projection_tensor(mask, batch["lights"], c.sweep))
         elif c.kind == "lightMap":
             maps.append(torch.cat([light_map_tensor(spec.light_map, c.channels, [l] if l else [], w, h)
                                    for l in batch["lights"]]).to(batch["mask"].device))

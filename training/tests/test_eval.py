@@ -68,6 +68,14 @@ def test_geometric_baseline_follows_the_light_convention(azimuth, side):
     assert np.array_equal(out[mask == 1], ground[mask == 1])  # the subject is untouched
 
 
+def test_the_swept_baseline_adds_a_footprint_to_the_flat_one():
+    ground, mask = _scene_images()
+    light = {"azimuth": 90, "elevation": 80, "softness": 0.0}  # high, from behind: the flat shadow is a sliver
+    dark = lambda out: ((common.luminance(ground) - common.luminance(out)) > 0.02) & (mask == 0)
+    flat, swept = (dark(eval_shadow.geometric_shadow(ground, mask, light, sweep=s)) for s in (0.0, 0.5))
+    assert swept.sum() > flat.sum() and not (flat & ~swept).any()
+
+
 def test_relight_metrics_and_lab_transfer():
     ground, mask = _scene_images()
     assert eval_relight.relight_metrics(ground, ground, mask) == {"fmse": 0.0, "fpsnr": eval_relight.PSNR_CAP}

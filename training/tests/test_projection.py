@@ -13,6 +13,7 @@ from lbm.light import Light  # noqa: E402
 from lbm.projection import project_shadow  # noqa: E402
 
 FIXTURE = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "golden" / "shadow-projection.json"
+SWEEP = 0.5
 LIGHTS = [Light(0, 30, 0.0, 1.0), Light(90, 45, 0.5, 1.0), Light(215, 12, 1.0, 1.0), Light(270, 80, 0.3, 1.0), Light(180, 5, 0.0, 1.0)]
 
 
@@ -27,14 +28,29 @@ def a_mask() -> np.ndarray:
 def fixture_cases() -> dict:
     mask = a_mask()
     return {"mask": tensor_json(mask[None, None]), "lights": [l.to_json() for l in LIGHTS],
-            "projections": [tensor_json(project_shadow(mask, l)[None, None]) for l in LIGHTS]}
+            "projections": [tensor_json(project_shadow(mask, l)[None, None]) for l in LIGHTS],
+            "sweep": SWEEP, "sweptProjections": [tensor_json(project_shadow(mask, l, SWEEP)[None, None]) for l in LIGHTS]}
 
 
 def test_fixture_is_current():
     want, got = fixture_cases(), json.loads(FIXTURE.read_text())
-    assert got["mask"] == want["mask"] and got["lights"] == want["lights"]
-    for g, w in zip(got["projections"], want["projections"]):
-        assert np.allclose(g["data"], w["data"], atol=1e-6)
+    assert got["mask"] == want["mask"] and got["lights"] == want["lights"] and got["sweep"] == want["sweep"]
+    for key in ("projections", "sweptProjections"):
+        for g, w in zip(got[key], want[key], strict=True):
+            assert np.allclose(g["data"], w["data"], atol=1e-6)
+
+
+def test_a_swept_cut_out_casts_its_footprint_under_a_high_light():
+    mask = np.zeros((40, 40), np.float32)  # a table: a top on two legs
+    mask[10:16, 10:30] = 1
+    mask[16:30, 10:12] = mask[16:30, 28:30] = 1
+    light = Light(90, 85, 0.0, 1.0)
+    flat, swept = project_shadow(mask, light), project_shadow(mask, light, 0.5)
+    outside = mask < 0.5
+    assert (swept[outside] > 0.3).sum() > (flat[outside] > 0.3).sum()
+    assert np.all(swept >= flat - 1e-6)  # the flat cut-out's shadow is the sweep's first step
+    rows = np.nonzero((swept > 0.3).any(axis=1))[0]
+    assert rows.min() < 25  # between the legs, up behind the foot (row 29): about 5 rows deep
 
 
 def test_the_shadow_falls_away_from_the_light():

@@ -36,7 +36,7 @@ export function buildConditioning(m: LbmManifest, inputs: ConditioningInputs, w:
       // From the selection resized as training/lbm/projection.py's caller resizes it (bilinear).
       const mask = inputs.mask
       if (!mask) throw new Error(`model '${m.id}' needs a mask for its shadow projection ('${spec.name}')`)
-      data = projectShadow(resizeBilinear(mask.data, 1, mask.width, mask.height, w, h), w, h, inputs.lights?.[0])
+      data = projectShadow(resizeBilinear(mask.data, 1, mask.width, mask.height, w, h), w, h, inputs.lights?.[0], spec.sweep ?? 0)
     } else {
       const image = inputs.images?.[spec.name]
       if (!image) throw new Error(`model '${m.id}' needs a conditioning image '${spec.name}'`)

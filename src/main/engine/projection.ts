@@ -6,6 +6,7 @@ import type { Light } from '../../shared/light.ts'
 const DEPTH_SCALE = 0.5
 const MIN_SQUASH = 0.15
 const MAX_LENGTH = 4
+const SWEEP_STEPS = 8
 
 /** Bilinear sample of `mask` (w x h) at pixel-centre coordinates; outside it counts as 0. */
 function sample(mask: Float32Array, w: number, h: number, x: number, y: number): number {
@@ -43,25 +44,33 @@ function blur(a: Float64Array, w: number, h: number, sigma: number): Float64Arra
   return pass(pass(a, 1, (i) => i % w, w), w, (i) => Math.floor(i / w), h)
 }
 
-/**
- * `mask`: the selection at latent size (w x h, 0..1). Returns the projected, blurred silhouette,
- * w x h in 0..1; all zero without a light or without a selection.
- */
-export function projectShadow(mask: Float32Array, w: number, h: number, light: Light | undefined): Float32Array {
-  let top = -1
-  let foot = -1
+/** The rows and columns the selection (mask > 0.5) spans; undefined when it is empty. */
+function extent(mask: Float32Array, w: number, h: number) {
+  let top = -1, foot = -1, left = w, right = -1
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
-      if (mask[y * w + x] > 0.5) {
-        if (top < 0) top = y
-        foot = y
-        break
-      }
+      if (mask[y * w + x] <= 0.5) continue
+      if (top < 0) top = y
+      foot = y
+      left = Math.min(left, x)
+      right = Math.max(right, x)
     }
   }
+  return foot < 0 ? undefined : { top, foot, width: right - left + 1 }
+}
+
+/**
+ * `mask`: the selection at latent size (w x h, 0..1). Returns the projected (and, with `sweep`,
+ * swept: see projection.py), blurred silhouette, w x h in 0..1; all zero without a light or
+ * without a selection.
+ */
+export function projectShadow(mask: Float32Array, w: number, h: number, light: Light | undefined, sweep = 0): Float32Array {
+  const span = extent(mask, w, h)
   const out = new Float32Array(w * h)
-  if (!light || foot < 0) return out
-  const height = foot - top + 1
+  if (!light || !span) return out
+  const { foot } = span
+  const height = foot - span.top + 1
+  const back = sweep * span.width * DEPTH_SCALE
   const el = (light.elevation * Math.PI) / 180
   const az = (light.azimuth * Math.PI) / 180
   const cot = Math.min(Math.cos(el) / Math.max(Math.sin(el), 1e-6), MAX_LENGTH)
@@ -72,9 +81,15 @@ export function projectShadow(mask: Float32Array, w: number, h: number, light: L
   // A ground point (x', y') is the shadow of the silhouette point (x, y) with
   // y' = foot + (foot - y) sy and x' = x + (foot - y) cot dx: inverted here.
   const silhouette = new Float64Array(w * h)
-  for (let yo = 0; yo < h; yo++) {
-    const up = (yo - foot) / sy
-    for (let xo = 0; xo < w; xo++) silhouette[yo * w + xo] = sample(mask, w, h, xo - up * cot * dx, foot - up)
+  const steps = back > 0 ? SWEEP_STEPS : 0
+  for (let step = 0; step <= steps; step++) {
+    for (let yo = 0; yo < h; yo++) {
+      const up = (yo + (steps ? (back * step) / steps : 0) - foot) / sy // foot - y, for the cut-out moved back
+      for (let xo = 0; xo < w; xo++) {
+        const i = yo * w + xo
+        silhouette[i] = Math.max(silhouette[i], sample(mask, w, h, xo - up * cot * dx, foot - up))
+      }
+    }
   }
   const blurred = blur(silhouette, w, h, 0.5 + 0.1 * height * light.softness)
   for (let i = 0; i < out.length; i++) out[i] = Math.min(1, Math.max(0, blurred[i]))
