@@ -8,20 +8,22 @@ const MIN_SQUASH = 0.15
 const MAX_LENGTH = 4
 const SWEEP_STEPS = 8
 
-/** Bilinear sample of `mask` (w x h) at pixel-centre coordinates; outside it counts as 0. */
+/** `mask` (w x h) at (x, y); outside it counts as 0. */
+function at(mask: Float32Array, w: number, h: number, x: number, y: number): number {
+  return x >= 0 && x < w && y >= 0 && y < h ? mask[y * w + x] : 0
+}
+
+/** Bilinear sample of `mask` (w x h) at pixel-centre coordinates; outside it counts as 0. Unrolled
+ * (it runs for every latent pixel at every sweep step), in projection.py's order. */
 function sample(mask: Float32Array, w: number, h: number, x: number, y: number): number {
   const x0 = Math.floor(x)
   const y0 = Math.floor(y)
   const tx = x - x0
   const ty = y - y0
-  let out = 0
-  for (const [dy, wy] of [[0, 1 - ty], [1, ty]]) {
-    for (const [dx, wx] of [[0, 1 - tx], [1, tx]]) {
-      const xi = x0 + dx
-      const yi = y0 + dy
-      if (xi >= 0 && xi < w && yi >= 0 && yi < h) out += mask[yi * w + xi] * wx * wy
-    }
-  }
+  let out = at(mask, w, h, x0, y0) * (1 - tx) * (1 - ty)
+  out += at(mask, w, h, x0 + 1, y0) * tx * (1 - ty)
+  out += at(mask, w, h, x0, y0 + 1) * (1 - tx) * ty
+  out += at(mask, w, h, x0 + 1, y0 + 1) * tx * ty
   return out
 }
 
