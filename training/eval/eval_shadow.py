@@ -19,7 +19,8 @@ model runs through the app's engine (scripts/eval-runner.ts, the code path of
 Methods: the model; `geometric`, what a photo editor does by hand: the subject mask projected
 onto the ground along the light (see `geometric_shadow`), blurred by softness, darkening by a
 constant 50%; `swept`, the same with the cut-out given a depth of half its width (the shadow
-model's hint since lbm-shadow-s8 3.0.0, a stronger baseline); `none`, the source as is (no shadow), the floor every method must beat."""
+model's hint since lbm-shadow-s8 3.0.0, a stronger baseline); `none`, the source as is (no
+shadow), the floor every method must beat."""
 from __future__ import annotations
 
 import math
