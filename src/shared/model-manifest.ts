@@ -164,6 +164,11 @@ export const segmentManifestSchema = z.strictObject({
     longSide: z.number().int().min(16).max(4096),
     multiple: z.number().int().positive()
   }),
+  /**
+   * Average the network's mask over the photo and its mirror image (twice the network time): set
+   * by the exporter where it measured a gain on validation; a model trained without flips may not want it.
+   */
+  flipAverage: z.boolean().optional(),
   files: z.strictObject({ segmenter: fileRef })
 }).refine((m) => m.resolution.longSide % m.resolution.multiple === 0, { message: 'longSide must be a multiple of multiple', path: ['resolution', 'longSide'] })
 

@@ -63,6 +63,25 @@ describe('segment bundles', () => {
     await expect(load()).rejects.toThrow(/model 'tiny-segment': segmenter has inputs \[image\] and outputs \[latent\]; expected \[image\] and \[mask\]/)
   })
 
+  it('with flipAverage, a mirrored photo gets the mirrored mask (without it, tiny-segment has no such symmetry)', async () => {
+    const { raster } = await readImage(photo)
+    const mirrored = mirrorRaster(raster)
+    const asymmetry = async () => {
+      const m = await load()
+      const [a, b] = [await segmentSubject(m, raster), await segmentSubject(m, mirrored)]
+      await m.dispose()
+      return meanAbsDiff(mirrorMask(a.mask, a.width, a.height), b.mask)
+    }
+    const plain = await asymmetry()
+    await editManifest(dir, 'tiny-segment', (m) => {
+      m.flipAverage = true
+    })
+    const averaged = await asymmetry()
+    console.log(`mirror asymmetry of the mask (mean of 0..255): ${plain.toFixed(3)} plain, ${averaged.toFixed(4)} flip-averaged`)
+    expect(plain).toBeGreaterThan(1)
+    expect(averaged).toBeLessThan(0.05)
+  })
+
   it('says clearly when models/defaults.json names no segment model', async () => {
     await fs.writeFile(path.join(dir, 'defaults.json'), JSON.stringify({ remove: 'tiny-remove', shadow: 'tiny-shadow', relight: 'tiny-relight' }))
     const engine = new Engine({ modelsDir: dir, device: 'cpu' })
@@ -311,3 +330,24 @@ describe('segmenting a photo with the real segment models (tiny-segment, and the
     await blind.dispose()
   })
 })
+
+function mirrorRaster(r: Raster): Raster {
+  const data = new (r.data.constructor as Uint8ArrayConstructor)(r.data.length)
+  const c = r.channels
+  for (let y = 0; y < r.height; y++) {
+    for (let x = 0; x < r.width; x++) {
+      for (let k = 0; k < c; k++) data[(y * r.width + x) * c + k] = r.data[(y * r.width + r.width - 1 - x) * c + k]
+    }
+  }
+  return { ...r, data }
+}
+
+function mirrorMask(mask: Uint8Array, w: number, h: number): Uint8Array {
+  return Uint8Array.from(mask, (_, i) => mask[i - (i % w) + w - 1 - (i % w)])
+}
+
+function meanAbsDiff(a: Uint8Array, b: Uint8Array): number {
+  let sum = 0
+  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i] - b[i])
+  return sum / a.length
+}

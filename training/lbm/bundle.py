@@ -222,6 +222,7 @@ class SegmentSpec:
     long_side: int = 320               # long side of the working size (the photo is resized to it)
     multiple: int = 16                 # working sides are rounded to multiples of this
     pixel_range: tuple[float, float] = (-1.0, 1.0)
+    flip_average: bool = False         # the app averages the mask over the photo and its mirror image
 
 
 def write_segment_bundle(folder: Path, meta: Meta, net: SegNet, spec: SegmentSpec = SegmentSpec()) -> dict:
@@ -232,8 +233,10 @@ def write_segment_bundle(folder: Path, meta: Meta, net: SegNet, spec: SegmentSpe
     args = (torch.zeros(1, 3, *EXAMPLE_HW),)
     export_onnx(net, "segmenter", args, folder / "segmenter.onnx")
     manifest = {**meta.to_json(), "kind": "segment", "pixelRange": list(spec.pixel_range),
-                "resolution": {"longSide": spec.long_side, "multiple": spec.multiple},
-                "files": {"segmenter": _file_ref(folder, "segmenter.onnx", net, args)}}
+                "resolution": {"longSide": spec.long_side, "multiple": spec.multiple}}
+    if spec.flip_average:
+        manifest["flipAverage"] = True
+    manifest["files"] = {"segmenter": _file_ref(folder, "segmenter.onnx", net, args)}
     c = net.cfg
     card = (f"# {meta.name}\n\n{meta.card}\n\n"
             f"- kind: segment; `image` [1,3,H,W] in {list(spec.pixel_range)} -> `mask` [1,1,H,W], subject probability in [0,1]\n"
@@ -241,5 +244,6 @@ def write_segment_bundle(folder: Path, meta: Meta, net: SegNet, spec: SegmentSpe
             f"{f', context branch of {c.context} level(s)' if c.context else ''})\n"
             f"- working size: the whole photo resized to a long side of {spec.long_side}, sides multiples of {spec.multiple}; "
             f"the app upsamples the mask to full resolution with a guided filter (the photo as guide)\n"
+            + ("- the app averages the mask over the photo and its mirror image (`flipAverage`)\n" if spec.flip_average else "") +
             f"- license: {meta.license}\n- data: {'; '.join(meta.data)}\n- training: {meta.training}\n")
     return _write(folder, manifest, card)

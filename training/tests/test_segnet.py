@@ -1,6 +1,6 @@
 """Second rounds that grow a network (checkpoint.start): SegNet's context branch, and a denoiser's
 extra conditioning channel, start exactly where the smaller model was; any other mismatch with the
-starting weights is refused."""
+starting weights is refused. And the segment bundle's `flipAverage` option."""
 import pytest
 import torch
 
@@ -43,3 +43,15 @@ def test_an_added_conditioning_channel_starts_with_zero_weights(tmp_path):
     with torch.no_grad():
         assert torch.allclose(small(sample, t), wide(torch.cat([sample, extra], 1), t), atol=1e-6)
     assert wide.conv_in.weight[:, 6:].abs().max() == 0
+
+
+def test_flip_average_is_written_into_the_manifest_and_card_only_when_asked(tmp_path):
+    import json
+    from lbm.bundle import Meta, SegmentSpec, write_segment_bundle
+    net = SegNet(SegConfig(widths=(8, 16), groups=4)).eval()
+    for flip in (False, True):
+        folder = tmp_path / str(flip)
+        write_segment_bundle(folder, Meta(id="s", name="s"), net, SegmentSpec(flip_average=flip))
+        manifest = json.loads((folder / "model.json").read_text())
+        assert manifest.get("flipAverage") is (True if flip else None)
+        assert ("mirror image" in (folder / "README.md").read_text()) is flip
