@@ -1,7 +1,7 @@
 // The benchmark behind `npm run bench` / `lbm bench`: per-stage times of the main job (a cast
 // shadow) at several sizes, an object removal on a 12 MP photo, live-preview latency with the
-// source latent cached, model load time, peak resident memory, and each network's work (GFLOPs,
-// when the bundle states it) and speed.
+// source latent cached, Select subject on a 12 MP photo, model load time, peak resident memory,
+// and each network's work (GFLOPs, when the bundle states it) and speed.
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -10,6 +10,8 @@ import type { EditResult, Stage } from '../../shared/contract.ts'
 import { Engine } from '../engine/engine.ts'
 import type { LoadedModel } from '../engine/model.ts'
 import type { Timings } from '../engine/network.ts'
+import { segmentSubject, type SubjectMask } from '../engine/segment.ts'
+import { readImage } from '../image-io/index.ts'
 import { networksMarkdown, timeNetworks, type NetworkTiming } from './networks.ts'
 import { samplePath } from '../samples.ts'
 
@@ -43,6 +45,18 @@ export interface RemoveBench {
   totalMs: number
 }
 
+/** Select subject (the default segment model) on a 12 MP photo: medians over runs after a warm one. */
+export interface SegmentBench {
+  model: string
+  flipAverage: boolean
+  width: number
+  height: number
+  working: { width: number; height: number }
+  runs: number
+  timings: SubjectMask['timings']
+  totalMs: number
+}
+
 export interface BenchReport {
   model: string
   device: EditResult['device']
@@ -55,6 +69,7 @@ export interface BenchReport {
    */
   preview: { size: number; coldMs: number; warmMs: number[]; warmStages: Timings[]; previewDecoder: boolean; fullDecoderMs: number[] }
   remove: RemoveBench
+  segment: SegmentBench
   networks: NetworkTiming[]
   peakRssMb: number
 }
@@ -84,6 +99,23 @@ async function benchRemove(engine: Engine, dir: string): Promise<RemoveBench> {
   const cover = data.reduce((n, v) => n + (v > 127 ? 1 : 0), 0) / data.length
   const r = await engine.run({ task: 'remove', image, mask, output: { path: path.join(dir, 'out-remove.jpg') } })
   return { model: r.model, width: w, height: h, cover, working: r.working, stages: r.timings, totalMs: r.totalMs }
+}
+
+/** The decoded photo in memory, so only what the editor waits for after opening it is timed. */
+async function benchSegment(engine: Engine, dir: string, runs = 5): Promise<SegmentBench> {
+  const id = await engine.segmentModelId()
+  const model = await engine.segmenter(id)
+  const { image, w, h } = await makeInputs(dir, 4240, 2832)
+  const { raster } = await readImage(image)
+  const first = await segmentSubject(model, raster)
+  const timed: SubjectMask['timings'][] = []
+  for (let i = 0; i < runs; i++) timed.push((await segmentSubject(model, raster)).timings)
+  const med = (k: keyof SubjectMask['timings']) => median(timed.map((t) => t[k]))
+  return {
+    model: id, flipAverage: model.manifest.flipAverage === true, width: w, height: h, working: first.working, runs,
+    timings: { resize: med('resize'), network: med('network'), upsample: med('upsample') },
+    totalMs: median(timed.map((t) => t.resize + t.network + t.upsample))
+  }
 }
 
 export async function runBench(opts: { device?: 'auto' | 'cpu' | 'gpu'; sizes?: number[]; onRow?: (r: BenchRow) => void } = {}): Promise<BenchReport> {
@@ -128,6 +160,7 @@ export async function runBench(opts: { device?: 'auto' | 'cpu' | 'gpu'; sizes?: 
       fullDecoderMs.push(performance.now() - t)
     }
     const remove = await benchRemove(engine, dir)
+    const segment = await benchSegment(engine, dir)
     const networks = await timeNetworks(model)
     return {
       model: modelId,
@@ -137,6 +170,7 @@ export async function runBench(opts: { device?: 'auto' | 'cpu' | 'gpu'; sizes?: 
       rows,
       preview: { size: previewSize, coldMs, warmMs, warmStages, previewDecoder: model.previewDecoder !== undefined, fullDecoderMs },
       remove,
+      segment,
       networks,
       peakRssMb: process.resourceUsage().maxRSS / 1024
     }
@@ -189,6 +223,12 @@ export function benchMarkdown(r: BenchReport): string {
     '',
     `Object removal at 12 MP (${rm.width}x${rm.height}, mask ${(100 * rm.cover).toFixed(1)}% of the photo), model \`${rm.model}\`, network at ${rm.working.width}x${rm.working.height}: ` +
       `${(rm.totalMs / 1000).toFixed(2)} s (ms: ${named.map((k) => `${k} ${ms(rm.stages[k])}`).join(', ')}, other ${ms(other)}).`
+  )
+  const sg = r.segment
+  lines.push(
+    '',
+    `Select subject at 12 MP (${sg.width}x${sg.height}, the photo decoded), model \`${sg.model}\`${sg.flipAverage ? ' (flip-averaged: two network runs)' : ''}, network at ${sg.working.width}x${sg.working.height}: ` +
+      `median ${ms(sg.totalMs)} ms over ${sg.runs} runs (resize ${ms(sg.timings.resize)}, network ${ms(sg.timings.network)}, edge-aware upsampling ${ms(sg.timings.upsample)}).`
   )
   const stage = (k: 'denoise' | 'decode' | 'transfer') => ms(median(r.preview.warmStages.map((t) => t[k] ?? 0)))
   lines.push(
