@@ -70,7 +70,7 @@ describe('segment bundles', () => {
       const m = await load()
       const [a, b] = [await segmentSubject(m, raster), await segmentSubject(m, mirrored)]
       await m.dispose()
-      return meanAbsDiff(mirrorMask(a.mask, a.width, a.height), b.mask)
+      return meanAbsDiff(mirrorMask(a.mask, a.width), b.mask)
     }
     const plain = await asymmetry()
     await editManifest(dir, 'tiny-segment', (m) => {
@@ -342,7 +342,7 @@ function mirrorRaster(r: Raster): Raster {
   return { ...r, data }
 }
 
-function mirrorMask(mask: Uint8Array, w: number, h: number): Uint8Array {
+function mirrorMask(mask: Uint8Array, w: number): Uint8Array {
   return Uint8Array.from(mask, (_, i) => mask[i - (i % w) + w - 1 - (i % w)])
 }
 
