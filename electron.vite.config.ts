@@ -27,12 +27,13 @@ export const rendererConfig = {
 export default defineConfig({
   main: {
     build: {
-      // Native modules stay in node_modules, loaded at run time.
-      externalizeDeps: { include: ['onnxruntime-node', 'sharp'] },
+      // Native modules stay in node_modules, loaded at run time; so does opencv.js (10 MB of
+      // JavaScript with its WebAssembly inlined), required only on the first Select subject.
+      externalizeDeps: { include: ['onnxruntime-node', 'sharp', '@techstark/opencv-js'] },
       rolldownOptions: {
         // The inference process is a second entry: utilityProcess.fork starts out/main/inference.js.
         input: { index: here('./src/main/index.ts'), inference: here('./src/main/inference/worker.ts') },
-        external: ['onnxruntime-node', 'sharp']
+        external: ['onnxruntime-node', 'sharp', '@techstark/opencv-js']
       }
     }
   },

@@ -97,7 +97,8 @@ def export_segment(args: argparse.Namespace) -> None:
                 training=args.training or f"training/train.py --config <{cfg.get('name', 'segment')}>, step {step}",
                 card=args.card.read_text() if args.card else "")
     folder = ROOT / "models" / args.id if args.out is None else args.out
-    write_segment_bundle(folder, meta, net, SegmentSpec(long_side=args.long_side, multiple=args.multiple, flip_average=args.flip_average))
+    write_segment_bundle(folder, meta, net, SegmentSpec(long_side=args.long_side, multiple=args.multiple, flip_average=args.flip_average,
+                                                         grabcut=(args.grabcut[0], args.grabcut[1]) if args.grabcut else None))
     PARITY.mkdir(parents=True, exist_ok=True)
     (PARITY / f"{args.id}.json").write_text(json.dumps(segment_parity_fixture(net)) + "\n")
     print(f"wrote {folder} and {PARITY / (args.id + '.json')} (step {step}, best validation {state.get('best')})")
@@ -157,6 +158,8 @@ def main() -> None:
     s.add_argument("--out", type=Path, help="bundle folder (default models/<id>)")
     s.add_argument("--long-side", type=int, default=320, help="long side of the working size the app runs the network at")
     s.add_argument("--flip-average", action="store_true", help="the app averages the mask over the photo and its mirror image")
+    s.add_argument("--grabcut", nargs=2, type=float, metavar=("ITERATIONS", "SURE"),
+                   help="the app cuts the pixels the network is unsure of (between 1 - SURE and SURE) with GrabCut")
     s.add_argument("--multiple", type=int, default=16, help="working sides are multiples of this")
     s.add_argument("--training", help="provenance: how it was trained (default: from the checkpoint)")
     s.add_argument("--data", nargs="+", default=["subjects with exact masks composited onto photos (Tux Paint cut-outs, Blender renders, BSDS segments)"])

@@ -169,6 +169,15 @@ export const segmentManifestSchema = z.strictObject({
    * by the exporter where it measured a gain on validation; a model trained without flips may not want it.
    */
   flipAverage: z.boolean().optional(),
+  /**
+   * Cut the network's unsure pixels (between 1 - `sure` and `sure`) with GrabCut on the photo at
+   * the working size, colour models fitted to the sure ones: set by the exporter where it measured
+   * a gain on validation.
+   */
+  grabCut: z.strictObject({
+    iterations: z.number().int().min(1).max(10),
+    sure: z.number().gt(0.5).lt(1)
+  }).optional(),
   files: z.strictObject({ segmenter: fileRef })
 }).refine((m) => m.resolution.longSide % m.resolution.multiple === 0, { message: 'longSide must be a multiple of multiple', path: ['resolution', 'longSide'] })
 

@@ -82,6 +82,28 @@ describe('segment bundles', () => {
     expect(averaged).toBeLessThan(0.05)
   })
 
+  it('with grabCut, cuts the unsure pixels at the working size (and checks its settings)', async () => {
+    const { raster } = await readImage(photo)
+    const run = async () => {
+      const m = await load()
+      const r = await segmentSubject(m, raster)
+      await m.dispose()
+      return r
+    }
+    const plain = await run()
+    await editManifest(dir, 'tiny-segment', (m) => {
+      m.grabCut = { iterations: 2, sure: 0.6 } // tiny-segment is unsure of every pixel: a wide band
+    })
+    const cut = await run()
+    expect(plain.timings.refine).toBeLessThan(1)
+    expect(cut.timings.refine).toBeGreaterThan(0)
+    expect(meanAbsDiff(plain.mask, cut.mask)).toBeGreaterThan(1)
+    await editManifest(dir, 'tiny-segment', (m) => {
+      m.grabCut = { iterations: 2, sure: 0.5 }
+    })
+    await expect(load()).rejects.toThrow(/invalid model.json: grabCut.sure/)
+  })
+
   it('says clearly when models/defaults.json names no segment model', async () => {
     await fs.writeFile(path.join(dir, 'defaults.json'), JSON.stringify({ remove: 'tiny-remove', shadow: 'tiny-shadow', relight: 'tiny-relight' }))
     const engine = new Engine({ modelsDir: dir, device: 'cpu' })
@@ -261,13 +283,14 @@ describe('segmenting a photo with the real segment models (tiny-segment, and the
       for (let y = 0; y < all.height; y++) for (let x = x0; x < x1; x++) n += m[y * all.width + x] > 127 ? 1 : 0
       return n
     }
-    // The yellow cap (x 72 to 313) and the green one (451 to 561) are both in the whole selection
-    // (the shipped model leaves the orange one between them out).
+    // The yellow cap (x 72 to 313) and the green one (451 to 572, its crown's right edge; the pink
+    // cap's left edge is at 557, lower down) are both in the whole selection (the shipped model
+    // leaves the orange one between them out).
     expect(selected(all.mask, 0, 316)).toBeGreaterThan(20_000)
-    expect(selected(all.mask, 451, 561)).toBeGreaterThan(3_000)
+    expect(selected(all.mask, 451, 572)).toBeGreaterThan(3_000)
     const green = await engine.segment(caps, { maxLongSide: 768, at: { x: 507, y: 266 } })
-    expect(selected(green.mask, 451, 561)).toBeGreaterThan(0.95 * selected(all.mask, 451, 561)) // less stray specks
-    expect(selected(green.mask, 0, 451) + selected(green.mask, 561, all.width)).toBe(0)
+    expect(selected(green.mask, 451, 572)).toBeGreaterThan(0.95 * selected(all.mask, 451, 572)) // less stray specks
+    expect(selected(green.mask, 0, 451) + selected(green.mask, 572, all.width)).toBe(0)
     expect(green.totalMs).toBeLessThan(all.totalMs) // the click re-used the photo's segmentation
     await expect(engine.segment(caps, { maxLongSide: 768, at: { x: 700, y: 40 } })).rejects.toMatchObject({ code: 'NO_SUBJECT_HERE' })
   })

@@ -223,6 +223,7 @@ class SegmentSpec:
     multiple: int = 16                 # working sides are rounded to multiples of this
     pixel_range: tuple[float, float] = (-1.0, 1.0)
     flip_average: bool = False         # the app averages the mask over the photo and its mirror image
+    grabcut: tuple[int, float] | None = None  # (iterations, sure): the app cuts the unsure pixels with GrabCut
 
 
 def write_segment_bundle(folder: Path, meta: Meta, net: SegNet, spec: SegmentSpec = SegmentSpec()) -> dict:
@@ -236,6 +237,8 @@ def write_segment_bundle(folder: Path, meta: Meta, net: SegNet, spec: SegmentSpe
                 "resolution": {"longSide": spec.long_side, "multiple": spec.multiple}}
     if spec.flip_average:
         manifest["flipAverage"] = True
+    if spec.grabcut:
+        manifest["grabCut"] = {"iterations": int(spec.grabcut[0]), "sure": float(spec.grabcut[1])}
     manifest["files"] = {"segmenter": _file_ref(folder, "segmenter.onnx", net, args)}
     c = net.cfg
     card = (f"# {meta.name}\n\n{meta.card}\n\n"
@@ -244,6 +247,8 @@ def write_segment_bundle(folder: Path, meta: Meta, net: SegNet, spec: SegmentSpe
             f"{f', context branch of {c.context} level(s)' if c.context else ''})\n"
             f"- working size: the whole photo resized to a long side of {spec.long_side}, sides multiples of {spec.multiple}; "
             f"the app upsamples the mask to full resolution with a guided filter (the photo as guide)\n"
-            + ("- the app averages the mask over the photo and its mirror image (`flipAverage`)\n" if spec.flip_average else "") +
+            + ("- the app averages the mask over the photo and its mirror image (`flipAverage`)\n" if spec.flip_average else "")
+            + (f"- the app cuts the pixels the network is unsure of (between {1 - spec.grabcut[1]:.2g} and {spec.grabcut[1]:.2g}) with "
+               f"OpenCV's GrabCut, {spec.grabcut[0]} iteration(s), at the working size (`grabCut`)\n" if spec.grabcut else "") +
             f"- license: {meta.license}\n- data: {'; '.join(meta.data)}\n- training: {meta.training}\n")
     return _write(folder, manifest, card)

@@ -49,6 +49,7 @@ export interface RemoveBench {
 export interface SegmentBench {
   model: string
   flipAverage: boolean
+  grabCut: boolean
   width: number
   height: number
   working: { width: number; height: number }
@@ -112,9 +113,9 @@ async function benchSegment(engine: Engine, dir: string, runs = 5): Promise<Segm
   for (let i = 0; i < runs; i++) timed.push((await segmentSubject(model, raster)).timings)
   const med = (k: keyof SubjectMask['timings']) => median(timed.map((t) => t[k]))
   return {
-    model: id, flipAverage: model.manifest.flipAverage === true, width: w, height: h, working: first.working, runs,
-    timings: { resize: med('resize'), network: med('network'), upsample: med('upsample') },
-    totalMs: median(timed.map((t) => t.resize + t.network + t.upsample))
+    model: id, flipAverage: model.manifest.flipAverage === true, grabCut: model.manifest.grabCut !== undefined, width: w, height: h, working: first.working, runs,
+    timings: { resize: med('resize'), network: med('network'), refine: med('refine'), upsample: med('upsample') },
+    totalMs: median(timed.map((t) => t.resize + t.network + t.refine + t.upsample))
   }
 }
 
@@ -228,7 +229,8 @@ export function benchMarkdown(r: BenchReport): string {
   lines.push(
     '',
     `Select subject at 12 MP (${sg.width}x${sg.height}, the photo decoded), model \`${sg.model}\`${sg.flipAverage ? ' (flip-averaged: two network runs)' : ''}, network at ${sg.working.width}x${sg.working.height}: ` +
-      `median ${ms(sg.totalMs)} ms over ${sg.runs} runs (resize ${ms(sg.timings.resize)}, network ${ms(sg.timings.network)}, edge-aware upsampling ${ms(sg.timings.upsample)}).`
+      `median ${ms(sg.totalMs)} ms over ${sg.runs} runs (resize ${ms(sg.timings.resize)}, network ${ms(sg.timings.network)}, ` +
+      `${sg.grabCut ? `GrabCut ${ms(sg.timings.refine)}, ` : ''}edge-aware upsampling ${ms(sg.timings.upsample)}).`
   )
   const stage = (k: 'denoise' | 'decode' | 'transfer') => ms(median(r.preview.warmStages.map((t) => t[k] ?? 0)))
   lines.push(

@@ -4,12 +4,14 @@
 // photo's at any resolution. A model whose manifest asks for `flipAverage` is run on the photo and on
 // its mirror image, and the two masks averaged: a network is never quite mirror-symmetric, and
 // averaging its two guesses measured better on validation than either (models/lbm-segment card).
+// A manifest's `grabCut` then cuts the pixels the network is unsure of by colour (grabcut.ts).
 import type { SegmentManifest } from '../../shared/model-manifest.ts'
 import type { Raster } from '../image-io/index.ts'
 import { resizeRaster } from '../image-io/index.ts'
 import type { Size } from './geometry.ts'
 import type { LoadedSegmenter } from './model.ts'
 import { rasterToCHW } from './tensor.ts'
+import { grabCutSubject } from './grabcut.ts'
 import { guidedUpsample, lumaCHW } from './transfer.ts'
 
 /** Guided-filter settings at the working size (long side ~320): a 5x5 window, edges kept where the photo has them. */
@@ -28,8 +30,8 @@ export interface SubjectMask {
   width: number
   height: number
   working: Size
-  /** Milliseconds: resize to the working size, network, edge-aware upsampling. */
-  timings: { resize: number; network: number; upsample: number }
+  /** Milliseconds: resize to the working size, network, GrabCut (0 without), edge-aware upsampling. */
+  timings: { resize: number; network: number; refine: number; upsample: number }
 }
 
 /** The subject's soft mask at the photo's size. */
@@ -51,12 +53,17 @@ export async function segmentSubject(model: LoadedSegmenter, photo: Raster, sign
   }
   signal?.throwIfAborted()
   const t2 = performance.now()
-  const prob = new Float32Array(w * h)
+  let prob: Float32Array = new Float32Array(w * h)
   // A NaN (a broken model) becomes "not selected" rather than poisoning the filter's box sums.
   for (let i = 0; i < prob.length; i++) prob[i] = data[i] >= 0 ? Math.min(1, data[i]) : 0
-  const mask = guidedUpsample(photo, lumaCHW(unit, w * h), prob, w, h, SUBJECT_EDGE)
+  const grabCut = model.manifest.grabCut
+  if (grabCut) prob = await grabCutSubject(unit, prob, w, h, grabCut)
+  signal?.throwIfAborted()
   const t3 = performance.now()
-  return { mask, width: photo.width, height: photo.height, working: { width: w, height: h }, timings: { resize: t1 - t0, network: t2 - t1, upsample: t3 - t2 } }
+  const mask = guidedUpsample(photo, lumaCHW(unit, w * h), prob, w, h, SUBJECT_EDGE)
+  const t4 = performance.now()
+  const timings = { resize: t1 - t0, network: t2 - t1, refine: t3 - t2, upsample: t4 - t3 }
+  return { mask, width: photo.width, height: photo.height, working: { width: w, height: h }, timings }
 }
 
 /** The network's subject probability at the working size, its shape checked. */
