@@ -181,26 +181,39 @@ def write_png(p: Path, a: np.ndarray) -> Path:
     return p
 
 
-def photo_sets(bsds: int, limit: int | None) -> list[tuple[str, Path]]:
-    kodak = list_images(PHOTOS / "kodak24")
-    test = list_images(PHOTOS / "bsds500" / "images" / "test")
-    n = min(bsds, len(test))
-    subset = [test[i * len(test) // n] for i in range(n)] if n else []
-    photos = [("kodak", p) for p in kodak] + [("bsds", p) for p in subset]
+def photo_sets(bsds: int, limit: int | None, split: str = "test", pack: Path | None = None) -> list[tuple[str, Path]]:
+    if split == "validation":
+        photos = [("validation", p) for p in validation_photos(pack)]
+    else:
+        kodak = list_images(PHOTOS / "kodak24")
+        test = list_images(PHOTOS / "bsds500" / "images" / "test")
+        n = min(bsds, len(test))
+        subset = [test[i * len(test) // n] for i in range(n)] if n else []
+        photos = [("kodak", p) for p in kodak] + [("bsds", p) for p in subset]
     return photos[:limit] if limit is not None else photos
 
 
-def photo_masks(name: str, h: int, w: int, count: int, seed: int) -> list[np.ndarray]:
+def validation_photos(pack: Path, crop: int = 224) -> list[Path]:
+    """The removal round's own validation photos: every 25th photo of the pack that training
+    crops from (lbm/packed.py `Pack.remove_val_photos`), never in its training batches."""
+    usable = [p for p in sorted((pack / "photos").glob("*.webp")) if min(Image.open(p).size) >= crop]
+    return usable[::25]
+
+
+def photo_masks(name: str, h: int, w: int, count: int, seed: int, split: str = "test") -> list[np.ndarray]:
     rng = np.random.default_rng([seed, zlib.crc32(name.encode())])
     src = MaskSource(h, w)
-    return [(src.any(rng, split="test") * 255).astype(np.uint8) for _ in range(count)]
+    return [(src.any(rng, split=split) * 255).astype(np.uint8) for _ in range(count)]
 
 
-def test_scenes(renders: Path) -> list[Path]:
+def render_scenes(renders: Path, split: str = "test") -> list[Path]:
+    """Test scenes, or with split "validation" the train-split scenes training validates on
+    (scene_id % 10 == 0, lbm/packed.py)."""
     out = []
     for meta in sorted((renders / "scenes").glob("*/meta.json")):
-        d = meta.parent
-        if json.loads(meta.read_text()).get("split") == "test" and all((d / f).exists() for f in ("shadow.png", "empty.png", "mask.png")):
+        d, m = meta.parent, json.loads(meta.read_text())
+        wanted = m.get("split") == "test" if split == "test" else (m.get("split") == "train" and m["scene_id"] % 10 == 0)
+        if wanted and all((d / f).exists() for f in ("shadow.png", "empty.png", "mask.png")):
             out.append(d)
     return out
 
@@ -235,7 +248,7 @@ def mean(xs: list[float]) -> float:
 
 def summarise(rows: list[dict]) -> dict:
     out = {}
-    for sset in ("kodak", "bsds", "all"):
+    for sset in ("kodak", "bsds", "validation", "all"):
         sel = [r for r in rows if sset == "all" or r["set"] == sset]
         if not sel:
             continue
@@ -260,11 +273,11 @@ def markdown(res: dict) -> str:
     cfg = res["config"]
     f = lambda v, d=2: "–" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.{d}f}"
     lines = [f"Object removal: model `{res['model']}` ({res['steps']} step(s), {res['device']}) against OpenCV inpainting "
-             f"(radius {cfg['radius']}), {cfg['masks_per_photo']} held-out masks per photo (seed {cfg['seed']}).", ""]
+             f"(radius {cfg['radius']}), {cfg['masks_per_photo']} {'held-out' if cfg.get('split', 'test') == 'test' else 'validation'} masks per photo (seed {cfg['seed']}).", ""]
     if res["photos"]:
         lines += ["| photos | method | in-mask PSNR (dB) | in-mask SSIM | image PSNR (dB) | image SSIM |", "|---|---|---|---|---|---|"]
         for sset, s in res["photos"].items():
-            label = {"kodak": "Kodak", "bsds": "BSDS500 test", "all": "all"}[sset] + f" ({s['photos']} photos, {s['cases']} masks)"
+            label = {"kodak": "Kodak", "bsds": "BSDS500 test", "validation": "validation photos", "all": "all"}[sset] + f" ({s['photos']} photos, {s['cases']} masks)"
             for m in METHODS:
                 v = s[m]
                 lines.append(f"| {label} | {m} | {f(v['psnr_mask'])} | {f(v['ssim_mask'], 4)} | {f(v['psnr_image'])} | {f(v['ssim_image'], 4)} |")
@@ -273,7 +286,8 @@ def markdown(res: dict) -> str:
                   f"(target >= +{t['required_db']} dB: {'met' if t['met'] else 'NOT met'})."]
     r = res.get("renders")
     if r:
-        lines += ["", f"Held-out Blender pairs ({r['scenes']} test scenes, mask = object dilated {cfg['loose']} px, shadow not selected):", "",
+        held = cfg.get("split", "test") == "test"
+        lines += ["", f"{'Held-out' if held else 'Validation'} Blender pairs ({r['scenes']} {'test' if held else 'validation'} scenes, mask = object dilated {cfg['loose']} px, shadow not selected):", "",
                   "| method | shadow removed (pooled) | shadow removed (median per scene) | in-mask PSNR vs empty (dB) | image PSNR vs empty (dB) |",
                   "|---|---|---|---|---|"]
         pct = lambda v: "–" if v is None else f"{100 * v:.1f}%"
@@ -305,15 +319,16 @@ def examples_sheet(rows: list[tuple[np.ndarray, np.ndarray, list[np.ndarray]]], 
 
 def evaluate(args: argparse.Namespace, work: Path) -> dict:
     t0 = time.perf_counter()
-    photos = photo_sets(args.bsds, args.limit)
-    scenes = test_scenes(args.renders) if args.renders else []
+    photos = photo_sets(args.bsds, args.limit, args.split, args.pack)
+    scenes = render_scenes(args.renders, args.split) if args.renders else []
     if args.render_limit is not None:
         scenes = scenes[:args.render_limit]
     cases, meta = [], []
     for sset, p in photos:
         photo = read_rgb(p)
         img = write_png(work / f"{sset}-{p.stem}.png", photo)
-        for k, m in enumerate(photo_masks(f"{p.parent.name}/{p.name}", *photo.shape[:2], args.masks_per_photo, args.seed)):
+        for k, m in enumerate(photo_masks(f"{p.parent.name}/{p.name}", *photo.shape[:2], args.masks_per_photo, args.seed,
+                                          "test" if args.split == "test" else "train")):
             mp = write_png(work / f"{sset}-{p.stem}-mask{k}.png", m)
             cases.append({"image": str(img), "mask": str(mp), "output": str(work / f"{sset}-{p.stem}-out{k}.png"), "seed": args.engine_seed})
             meta.append({"kind": "photo", "set": sset, "photo": p.name, "mask": k, "cover": float((m > 127).mean())})
@@ -349,7 +364,7 @@ def evaluate(args: argparse.Namespace, work: Path) -> dict:
 
     res = {"model": first["model"], "steps": first["steps"], "device": f"{first['device']['kind']} ({first['device']['provider']})",
            "config": {"bsds": args.bsds, "limit": args.limit, "masks_per_photo": args.masks_per_photo, "seed": args.seed,
-                      "engine_seed": args.engine_seed, "radius": args.radius, "loose": args.loose, "photos_dir": str(PHOTOS),
+                      "engine_seed": args.engine_seed, "radius": args.radius, "split": args.split, "loose": args.loose, "photos_dir": str(PHOTOS),
                       "renders": str(args.renders) if args.renders else None},
            "photos": summarise(photo_rows)}
     if photo_rows:
@@ -384,6 +399,11 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--loose", type=int, default=6, help="pixels the object mask of a render is dilated by")
     ap.add_argument("--examples", type=int, default=6, help="photos in OUT-examples.png (0: none)")
     ap.add_argument("--work", type=Path, help="keep the case files and outputs here (default: a temporary folder)")
+    ap.add_argument("--split", default="test", choices=("test", "validation"),
+                    help="test: the held-out photos and test scenes (the card's numbers); validation: the removal "
+                         "round's validation photos from --pack (training-split masks) and validation scenes, "
+                         "for choosing how the engine runs without looking at the test set")
+    ap.add_argument("--pack", type=Path, default=ROOT / ".cache" / "pack", help="the training pack (--split validation)")
     args = ap.parse_args(argv)
     if args.renders is not None and str(args.renders) in ("", "."):
         args.renders = None

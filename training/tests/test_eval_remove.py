@@ -106,3 +106,26 @@ def test_end_to_end_with_tiny_model(tmp_path):
         if outside.any():
             luma = lambda x: x.astype(np.float64) @ np.array([0.2126, 0.7152, 0.0722])
             assert luma(model)[outside].mean() > luma(photo)[outside].mean()
+
+
+def test_validation_split_is_what_training_validates_on(tmp_path):
+    """--split validation: the pack's every 25th usable photo (as Pack.remove_val_photos) and the
+    train-split scenes with an id that is a multiple of 10; never a test photo or scene."""
+    photos = tmp_path / "pack" / "photos"
+    photos.mkdir(parents=True)
+    for i in range(60):
+        side = (200, 150) if i == 3 else (384, 256)  # one too small for a 224 crop: skipped, as training does
+        Image.fromarray(_photo(side[1], side[0], i)).save(photos / f"{i:04d}.webp")
+    chosen = [p.name for p in ev.validation_photos(tmp_path / "pack")]
+    usable = [f"{i:04d}.webp" for i in range(60) if i != 3]
+    assert chosen == usable[::25] == ["0000.webp", "0026.webp", "0051.webp"]
+    assert [p.name for _, p in ev.photo_sets(50, None, "validation", tmp_path / "pack")] == chosen
+    scenes = tmp_path / "renders" / "scenes"
+    for sid, split in ((10, "train"), (11, "train"), (20, "test"), (30, "train")):
+        d = scenes / f"{sid:06d}"
+        d.mkdir(parents=True)
+        (d / "meta.json").write_text(json.dumps({"scene_id": sid, "split": split}))
+        for f in ("shadow.png", "empty.png", "mask.png"):
+            (d / f).write_bytes(b"")
+    assert [d.name for d in ev.render_scenes(tmp_path / "renders", "validation")] == ["000010", "000030"]
+    assert [d.name for d in ev.render_scenes(tmp_path / "renders", "test")] == ["000020"]
