@@ -62,5 +62,4 @@ describe('grabCutSubject', () => {
     tiny[0] = 0.99 // one subject pixel: no colour model can be fitted to it
     expect(await grabCutSubject(photo(), tiny, W, H, { iterations: 2, sure: 0.98 })).toBe(tiny)
   })
-
 })

@@ -39,6 +39,11 @@ too.
 For reference, a fourth method: `pushpull`, the smooth push-pull fill of the same hole
 (`lbm/fill.py`), the source a `holeFill: pushpull` model starts from, pasted back alike.
 
+`--split validation` runs all of this on what the removal rounds validate on instead: the
+pack's every 25th usable photo (`--pack`, lbm/packed.py `Pack.remove_val_photos`) with
+training-split masks, and the train-split scenes with an id that is a multiple of 10. Choices
+about how the engine runs are made there; the test split only reports.
+
 Writes `<out>.md`, `<out>.json` and `<out>-examples.png` (the first cases: photo with the mask,
 model, Telea, NS, push-pull, original).
 """

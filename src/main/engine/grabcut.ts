@@ -1,8 +1,9 @@
 // Subject-mask refinement with OpenCV's GrabCut (opencv.js, WebAssembly; this module is the only one
 // that loads it). The small segmenter is sure of most pixels and unsure along edges and over busy
 // ground, where it also takes in blobs of texture or shadow; GrabCut fits colour models to the
-// pixels the network is sure of and cuts the unsure ones by colour and edges. Measured on the
-// segmenter's validation renders and composites: IoU +0.026 and +0.027 (models/lbm-segment card).
+// pixels the network is sure of and cuts the unsure ones by colour and edges. Measured through the
+// engine on the segmenter's validation renders and composites: IoU +0.020 and +0.022
+// (models/lbm-segment card).
 import { createRequire } from 'node:module'
 import type { SegmentManifest } from '../../shared/model-manifest.ts'
 

@@ -10,8 +10,8 @@ import type { Raster } from '../image-io/index.ts'
 import { resizeRaster } from '../image-io/index.ts'
 import type { Size } from './geometry.ts'
 import type { LoadedSegmenter } from './model.ts'
-import { rasterToCHW } from './tensor.ts'
 import { grabCutSubject } from './grabcut.ts'
+import { rasterToCHW } from './tensor.ts'
 import { guidedUpsample, lumaCHW } from './transfer.ts'
 
 /** Guided-filter settings at the working size (long side ~320): a 5x5 window, edges kept where the photo has them. */
