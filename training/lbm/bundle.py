@@ -249,6 +249,6 @@ def write_segment_bundle(folder: Path, meta: Meta, net: SegNet, spec: SegmentSpe
             f"the app upsamples the mask to full resolution with a guided filter (the photo as guide)\n"
             + ("- the app averages the mask over the photo and its mirror image (`flipAverage`)\n" if spec.flip_average else "")
             + (f"- the app cuts the pixels the network is unsure of (between {1 - spec.grabcut[1]:.2g} and {spec.grabcut[1]:.2g}) with "
-               f"OpenCV's GrabCut, {spec.grabcut[0]} iteration(s), at the working size (`grabCut`)\n" if spec.grabcut else "") +
+               f"OpenCV's GrabCut, {int(spec.grabcut[0])} iteration(s), at the working size (`grabCut`)\n" if spec.grabcut else "") +
             f"- license: {meta.license}\n- data: {'; '.join(meta.data)}\n- training: {meta.training}\n")
     return _write(folder, manifest, card)
