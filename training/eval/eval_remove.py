@@ -276,9 +276,10 @@ def summarise_renders(rows: list[dict]) -> dict:
 
 def markdown(res: dict) -> str:
     cfg = res["config"]
+    held = cfg.get("split", "test") == "test"
     f = lambda v, d=2: "–" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.{d}f}"
     lines = [f"Object removal: model `{res['model']}` ({res['steps']} step(s), {res['device']}) against OpenCV inpainting "
-             f"(radius {cfg['radius']}), {cfg['masks_per_photo']} {'held-out' if cfg.get('split', 'test') == 'test' else 'validation'} masks per photo (seed {cfg['seed']}).", ""]
+             f"(radius {cfg['radius']}), {cfg['masks_per_photo']} {'held-out' if held else 'validation'} masks per photo (seed {cfg['seed']}).", ""]
     if res["photos"]:
         lines += ["| photos | method | in-mask PSNR (dB) | in-mask SSIM | image PSNR (dB) | image SSIM |", "|---|---|---|---|---|---|"]
         for sset, s in res["photos"].items():
@@ -291,7 +292,6 @@ def markdown(res: dict) -> str:
                   f"(target >= +{t['required_db']} dB: {'met' if t['met'] else 'NOT met'})."]
     r = res.get("renders")
     if r:
-        held = cfg.get("split", "test") == "test"
         lines += ["", f"{'Held-out' if held else 'Validation'} Blender pairs ({r['scenes']} {'test' if held else 'validation'} scenes, mask = object dilated {cfg['loose']} px, shadow not selected):", "",
                   "| method | shadow removed (pooled) | shadow removed (median per scene) | in-mask PSNR vs empty (dB) | image PSNR vs empty (dB) |",
                   "|---|---|---|---|---|"]

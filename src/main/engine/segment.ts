@@ -57,8 +57,10 @@ export async function segmentSubject(model: LoadedSegmenter, photo: Raster, sign
   // A NaN (a broken model) becomes "not selected" rather than poisoning the filter's box sums.
   for (let i = 0; i < prob.length; i++) prob[i] = data[i] >= 0 ? Math.min(1, data[i]) : 0
   const grabCut = model.manifest.grabCut
-  if (grabCut) prob = await grabCutSubject(unit, prob, w, h, grabCut)
-  signal?.throwIfAborted()
+  if (grabCut) {
+    prob = await grabCutSubject(unit, prob, w, h, grabCut)
+    signal?.throwIfAborted()
+  }
   const t3 = performance.now()
   const mask = guidedUpsample(photo, lumaCHW(unit, w * h), prob, w, h, SUBJECT_EDGE)
   const t4 = performance.now()
