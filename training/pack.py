@@ -5,6 +5,7 @@ Tux Paint's stamps, are too big to carry), subject cut-outs for the segmentation
 frozen VAE's weights.
 
     /usr/bin/python3 training/pack.py --out .cache/pack [--masks 3000] [--cutouts 400]
+    /usr/bin/python3 training/pack.py --out .cache/pack-gpu --scenes 500 --quality 80   # a subset that fits
 
 Only training material goes in, plus the renders of the test split for validation (model
 selection); the held-out photos (Kodak, BSDS test) and the test cut-outs never do."""
@@ -32,20 +33,43 @@ RENDER_FRAMES = ("shadow", "noshadow", "empty", "relit")
 MASK_SIDE = 256
 
 
-def pack_renders(cache: Path, out: Path) -> int:
-    """The train-split scenes' frames as WebP; a frame already packed from the same PNG (not older
-    than the WebP) is kept, so adding an extra frame to the cache re-encodes only that frame."""
-    n = 0
+def train_split_scenes(cache: Path, limit: int | None = None) -> list[Path]:
+    """The train-split scenes of the cache (the test split is the evaluation set: never packed).
+    With `limit`, an evenly spread subset of about that many, training and validation scenes
+    (scene id a multiple of 10) thinned alike, so a pack that has outgrown the device tool's carry
+    still fits and keeps its validation share."""
+    groups: dict[bool, list[Path]] = {True: [], False: []}
     for meta_path in sorted((cache / "scenes").glob("*/meta.json")):
         meta = json.loads(meta_path.read_text())
-        if meta["split"] != "train":
-            continue  # the test split is the evaluation set: never packed
-        d, dst = meta_path.parent, out / "renders" / meta_path.parent.name
+        if meta["split"] == "train":
+            groups[meta["scene_id"] % 10 == 0].append(meta_path.parent)
+    total = len(groups[True]) + len(groups[False])
+    if limit is None or limit >= total:
+        return sorted(groups[True] + groups[False])
+    keep = []
+    for scenes in groups.values():
+        n = round(len(scenes) * limit / total)
+        keep += [scenes[i] for i in np.linspace(0, len(scenes) - 1, n).round().astype(int)] if n else []
+    return sorted(keep)
+
+
+def pack_renders(cache: Path, out: Path, limit: int | None = None, quality: int = 93) -> int:
+    """The train-split scenes' frames as WebP (all, or about `limit` of them, train_split_scenes);
+    a frame already packed from the same PNG (not older than the WebP) is kept, so adding an extra
+    frame to the cache re-encodes only that frame. Packed scenes not chosen (any more) are removed."""
+    chosen = train_split_scenes(cache, limit)
+    if (out / "renders").exists():
+        for gone in {p.name for p in (out / "renders").iterdir()} - {d.name for d in chosen}:
+            shutil.rmtree(out / "renders" / gone)
+    n = 0
+    for d in chosen:
+        meta = json.loads((d / "meta.json").read_text())
+        dst = out / "renders" / d.name
         dst.mkdir(parents=True, exist_ok=True)
         for frame in RENDER_FRAMES + tuple(f for f in EXTRA_FRAMES if (d / f"{f}.png").exists()):
             src, webp = d / f"{frame}.png", dst / f"{frame}.webp"
             if not webp.exists() or webp.stat().st_mtime < src.stat().st_mtime:
-                Image.open(src).convert("RGB").save(webp, quality=93, method=6)
+                Image.open(src).convert("RGB").save(webp, quality=quality, method=6)
         Image.open(d / "mask.png").save(dst / "mask.png", optimize=True)  # lossless; a third smaller than Blender's
         keep = {k: meta[k] for k in ("scene_id", "split", "light", "light2", "light3") if k in meta}
         (dst / "meta.json").write_text(json.dumps(keep))
@@ -103,21 +127,19 @@ def main() -> None:
     ap.add_argument("--cutouts", type=int, default=400)
     ap.add_argument("--photo-side", type=int, default=384)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--scenes", type=int, help="pack about this many render scenes, evenly spread (default: all)")
+    ap.add_argument("--quality", type=int, default=93, help="WebP quality of the render frames (80: about half the size)")
     ap.add_argument("--only", choices=("renders", "photos", "masks", "cutouts", "vae"), action="append")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     parts = {
-        "renders": lambda: f"{pack_renders(args.renders, args.out)} scenes",
+        "renders": lambda: f"{pack_renders(args.renders, args.out, args.scenes, args.quality)} scenes",
         "photos": lambda: f"{pack_photos(args.out, args.photo_side)} photos",
         "masks": lambda: pack_masks(args.out, args.masks, args.seed) or f"{args.masks} masks",
         "cutouts": lambda: f"{pack_cutouts(args.out, args.cutouts, 192)} cut-outs",
         "vae": lambda: pack_vae(args.vae, args.out) or f"VAE from {args.vae}",
     }
     for name in args.only or parts:
-        if name == "renders" and (args.out / "renders").exists():
-            gone = {p.name for p in (args.out / "renders").iterdir()} - {p.name for p in (args.renders / "scenes").iterdir()}
-            for name_gone in gone:  # scenes no longer in the cache leave the pack too
-                shutil.rmtree(args.out / "renders" / name_gone)
         t = time.time()
         print(f"{name}: {parts[name]()} in {time.time() - t:.0f} s", flush=True)
     size = sum(f.stat().st_size for f in args.out.rglob("*") if f.is_file())

@@ -62,6 +62,16 @@ def test_batches_hold_the_promised_pairs(tmp_path):
     assert v["source"].shape[0] == 2  # validation: the held-out scenes, once each
 
 
+def test_a_subset_keeps_its_validation_share_and_drops_the_rest(tmp_path):
+    fake_pack(tmp_path)  # 12 scenes, ids 0..11: 0 and 10 validate
+    out = tmp_path / "pack"
+    assert pack.pack_renders(tmp_path / "cache", out, limit=6) == 6
+    ids = sorted(json.loads(m.read_text())["scene_id"] for m in (out / "renders").glob("*/meta.json"))
+    assert ids == [0, 1, 3, 5, 8, 11]  # 1 of the 2 validation scenes, 5 of the 10 training ones, spread
+    assert pack.pack_renders(tmp_path / "cache", out) == 12  # all again
+    assert len(list((out / "renders").iterdir())) == 12
+
+
 def test_second_shadow_pair_from_light_two(tmp_path):
     cache = tmp_path / "cache"
     fake_pack(tmp_path)  # builds the cache; packed again below with the extra frame
