@@ -116,7 +116,8 @@ def recover_segment(folder: Path) -> dict:
     levels = _levels(w, "body.down_blocks")
     cfg = SegConfig(unshuffle=round((w["body.conv_in.weight"].shape[1] / 3) ** 0.5),
                     widths=tuple(w[f"body.down_blocks.{i}.0.conv1.weight"].shape[0] for i in range(levels)),
-                    blocks=_levels(w, "body.down_blocks.0"), groups=GROUPS, context=_levels(w, "body.context.downs"))
+                    blocks=_levels(w, "body.down_blocks.0"), groups=GROUPS, context=_levels(w, "body.context.downs"),
+                    extra=_levels(w, "body.down_extra.0"))
     net = SegNet(cfg)
     h, wd = EXAMPLE_HW
     recover(net, "segmenter", (torch.zeros(1, 3, h, wd),), folder / "segmenter.onnx")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -111,11 +112,12 @@ def start(run: Path, resume: bool, init: Path | None, name: str, module: torch.n
         restore(state, {name: module}, optimizer, data_gen)
         return state["step"], state["best"]
     if init is not None:
-        # A second round may add a module that starts as the identity (SegNet's context branch),
-        # whose weights `init` lacks, or input channels (_widen_inputs); anything else must match.
+        # A second round may add modules that start as the identity (SegNet's context branch, a
+        # UNet's extra blocks), whose weights `init` lacks, or input channels (_widen_inputs);
+        # anything else must match.
         weights, widened = _widen_inputs(module, load(init)["weights"][name])
         missing, unexpected = module.load_state_dict(weights, strict=False)
-        if unexpected or any(".context." not in k for k in missing):
+        if unexpected or any(not re.search(r"\.context\.|_extra\.", k) for k in missing):
             raise SystemExit(f"{init} does not fit the model: missing {missing}, unexpected {unexpected}")
         notes = []
         if missing:

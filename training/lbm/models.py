@@ -37,6 +37,8 @@ class UNetConfig:
     groups: int = 8               # GroupNorm groups
     time_dim: int = 32            # sinusoidal embedding size of `timestep`
     time_hidden: int = 64         # width of the timestep MLP
+    extra: int = 0                # residual blocks added after each level, down and up, that start
+                                  # as the identity (a second round grows a trained network's depth)
 
     @property
     def in_channels(self) -> int:
@@ -46,7 +48,7 @@ class UNetConfig:
 class ResBlock(nn.Module):
     """GroupNorm-SiLU-conv twice, optional additive timestep embedding, 1x1 skip on width change."""
 
-    def __init__(self, cin: int, cout: int, groups: int, time_hidden: int = 0):
+    def __init__(self, cin: int, cout: int, groups: int, time_hidden: int = 0, identity: bool = False):
         super().__init__()
         self.norm1 = nn.GroupNorm(groups, cin)
         self.conv1 = nn.Conv2d(cin, cout, 3, padding=1)
@@ -54,6 +56,9 @@ class ResBlock(nn.Module):
         self.norm2 = nn.GroupNorm(groups, cout)
         self.conv2 = nn.Conv2d(cout, cout, 3, padding=1)
         self.skip = nn.Conv2d(cin, cout, 1) if cin != cout else nn.Identity()
+        if identity:  # the residual starts at zero: the block passes its input through unchanged
+            nn.init.zeros_(self.conv2.weight)
+            nn.init.zeros_(self.conv2.bias)
 
     def forward(self, x: torch.Tensor, temb: torch.Tensor | None = None) -> torch.Tensor:
         h = self.conv1(F.silu(self.norm1(x)))
@@ -161,7 +166,20 @@ class UNet(nn.Module):
             self.up_blocks.append(level)
         self.norm_out = nn.GroupNorm(g, cin)
         self.conv_out = nn.Conv2d(cin, cfg.latent_channels, 3, padding=1)
+        if cfg.extra:  # only then, so that models without them keep their state-dict keys
+            self.down_extra = self._extra_blocks(ws, cfg)
+            self.up_extra = self._extra_blocks(list(reversed(ws)), cfg)
         self.context: nn.Module | None = None  # SegNet may add a ContextBranch after the middle block
+
+    @staticmethod
+    def _extra_blocks(widths: list[int], cfg: UNetConfig) -> nn.ModuleList:
+        return nn.ModuleList(nn.ModuleList(ResBlock(w, w, cfg.groups, cfg.time_hidden, identity=True)
+                                           for _ in range(cfg.extra)) for w in widths)
+
+    def _run_extra(self, name: str, i: int, h: torch.Tensor, temb: torch.Tensor | None) -> torch.Tensor:
+        for block in getattr(self, name)[i] if self.cfg.extra else ():
+            h = block(h, temb)
+        return h
 
     def forward(self, sample: torch.Tensor, timestep: torch.Tensor | None = None) -> torch.Tensor:
         temb = self.time(timestep) if self.time is not None else None
@@ -171,6 +189,7 @@ class UNet(nn.Module):
             for block in level:
                 h = block(h, temb)
                 skips.append(h)
+            skips[-1] = h = self._run_extra("down_extra", i, h, temb)
             if i < len(self.downs):
                 h = self.downs[i](h)
                 skips.append(h)
@@ -183,6 +202,7 @@ class UNet(nn.Module):
                 if i > 0 and j == 0:  # entering a finer level: upsample to the skip's exact size
                     h = F.interpolate(h, size=skip.shape[-2:], mode="nearest")
                 h = block(torch.cat([h, skip], dim=1), temb)
+            h = self._run_extra("up_extra", i, h, temb)
         return self.conv_out(F.silu(self.norm_out(h)))
 
 
@@ -221,6 +241,7 @@ class SegConfig:
     blocks: int = 1
     groups: int = 8
     context: int = 0                         # ContextBranch levels below the UNet's (0: none)
+    extra: int = 0                           # identity-started blocks per level (UNetConfig.extra)
 
 
 class SegNet(nn.Module):
@@ -234,7 +255,8 @@ class SegNet(nn.Module):
         self.cfg = cfg
         f = cfg.unshuffle
         self.body = UNet(UNetConfig(latent_channels=f * f, cond_channels=3 * f * f - f * f, widths=cfg.widths,
-                                    blocks=cfg.blocks, groups=cfg.groups, time_dim=8, time_hidden=0))
+                                    blocks=cfg.blocks, groups=cfg.groups, time_dim=8, time_hidden=0,
+                                    extra=cfg.extra))
         if cfg.context:
             self.body.context = ContextBranch(cfg.widths[-1], cfg.context, cfg.groups)
 

@@ -42,11 +42,13 @@ def test_recovers_a_vae_exactly(tmp_path):
     assert same(state["weights"]["encoder"], enc.state_dict()) and same(state["weights"]["decoder"], dec.state_dict())
 
 
-def test_recovers_a_segmenter_with_its_context_branch_exactly(tmp_path):
-    net = randomised(SegNet(SegConfig(unshuffle=4, widths=(16, 32), context=2)))
+@pytest.mark.parametrize("extra", [0, 1])
+def test_recovers_a_segmenter_with_its_context_branch_exactly(tmp_path, extra):
+    net = randomised(SegNet(SegConfig(unshuffle=4, widths=(16, 32), context=2, extra=extra)))
     write_segment_bundle(tmp_path / "s", Meta(id="s", name="s"), net)
     state = recover_segment(tmp_path / "s")
-    assert state["model_args"]["seg"]["context"] == 2 and state["model_args"]["seg"]["unshuffle"] == 4
+    seg = state["model_args"]["seg"]
+    assert seg["context"] == 2 and seg["unshuffle"] == 4 and seg["extra"] == extra
     assert same(state["weights"]["segnet"], net.state_dict())
 
 

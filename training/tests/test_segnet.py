@@ -1,5 +1,5 @@
-"""Second rounds that grow a network (checkpoint.start): SegNet's context branch, and a denoiser's
-extra conditioning channel, start exactly where the smaller model was; any other mismatch with the
+"""Second rounds that grow a network (checkpoint.start): SegNet's context branch, extra blocks, and
+a denoiser's extra conditioning channel, start exactly where the smaller model was; any other mismatch with the
 starting weights is refused. And the segment bundle's `flipAverage` option."""
 import pytest
 import torch
@@ -24,6 +24,20 @@ def test_the_context_branch_starts_as_the_identity(tmp_path):
         assert torch.equal(plain(image), wider(image))
         wider.body.context.out.weight.normal_()  # once trained, the branch does change the mask
         assert not torch.allclose(plain(image), wider(image))
+
+
+def test_extra_blocks_start_as_the_identity(tmp_path):
+    torch.manual_seed(0)
+    shallow = SegNet(SegConfig(widths=(8, 16, 16), context=2)).eval()
+    deeper = SegNet(SegConfig(widths=(8, 16, 16), context=2, extra=1)).eval()
+    _start(tmp_path, deeper, shallow.state_dict())
+    image = torch.rand(1, 3, 48, 80) * 2 - 1
+    with torch.no_grad():
+        assert torch.equal(shallow(image), deeper(image))
+        for levels in (deeper.body.down_extra, deeper.body.up_extra):
+            for level in levels:
+                level[0].conv2.weight.normal_(std=0.1)  # trained, each block changes the mask
+        assert not torch.allclose(shallow(image), deeper(image))
 
 
 def test_other_missing_weights_are_refused(tmp_path):
