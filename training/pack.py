@@ -128,7 +128,7 @@ def main() -> None:
     ap.add_argument("--photo-side", type=int, default=384)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--scenes", type=int, help="pack about this many render scenes, evenly spread (default: all)")
-    ap.add_argument("--quality", type=int, default=93, help="WebP quality of the render frames (80: about half the size)")
+    ap.add_argument("--quality", type=int, default=93, help="WebP quality of the render frames encoded now (80: about half the size; frames already packed are kept, so give a fresh --out)")
     ap.add_argument("--only", choices=("renders", "photos", "masks", "cutouts", "vae"), action="append")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
