@@ -99,9 +99,11 @@ def export_segment(args: argparse.Namespace) -> None:
     folder = ROOT / "models" / args.id if args.out is None else args.out
     write_segment_bundle(folder, meta, net, SegmentSpec(long_side=args.long_side, multiple=args.multiple, flip_average=args.flip_average,
                                                          grabcut=(args.grabcut[0], args.grabcut[1]) if args.grabcut else None))
-    PARITY.mkdir(parents=True, exist_ok=True)
-    (PARITY / f"{args.id}.json").write_text(json.dumps(segment_parity_fixture(net)) + "\n")
-    print(f"wrote {folder} and {PARITY / (args.id + '.json')} (step {step}, best validation {state.get('best')})")
+    # A trial bundle (--out) gets its fixture beside it: the shipped model's in tests/ stays its own.
+    fixture = PARITY / f"{args.id}.json" if args.out is None else args.out.with_name(args.out.name + ".parity.json")
+    fixture.parent.mkdir(parents=True, exist_ok=True)
+    fixture.write_text(json.dumps(segment_parity_fixture(net)) + "\n")
+    print(f"wrote {folder} and {fixture} (step {step}, best validation {state.get('best')})")
 
 
 def export_lbm(args: argparse.Namespace) -> None:
