@@ -100,7 +100,8 @@ def recover_lbm(folder: Path) -> dict:
                      cond_channels=w["conv_in.weight"].shape[1] - manifest["vae"]["latentChannels"],
                      widths=tuple(w[f"down_blocks.{i}.0.conv1.weight"].shape[0] for i in range(levels)),
                      blocks=_levels(w, "down_blocks.0"), groups=GROUPS,
-                     time_dim=w["time.mlp.0.weight"].shape[1], time_hidden=w["time.mlp.0.weight"].shape[0])
+                     time_dim=w["time.mlp.0.weight"].shape[1], time_hidden=w["time.mlp.0.weight"].shape[0],
+                     extra=_levels(w, "down_extra.0"))
     unet = UNet(cfg)
     h, wd = (s // 8 for s in EXAMPLE_HW)
     recover(unet, "denoiser", (torch.zeros(1, cfg.in_channels, h, wd), torch.tensor([1000.0])), folder / "denoiser.onnx")

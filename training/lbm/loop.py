@@ -33,8 +33,12 @@ class RunControl:
             print(f"schedule: {rate:.1f} steps/s, max_steps set to {self.cfg['max_steps']}", flush=True)
 
     def lr(self, step: int) -> float:
+        """Cosine from `lr` to `lr_min` over `max_steps`, after an optional linear `warmup` (steps):
+        Adam's first steps move every weight by about the full rate whatever its gradient's size,
+        which knocks a second round's trained weights (and blocks starting at zero) off course."""
         t = min(1.0, step / self.cfg["max_steps"])
-        return self.cfg["lr_min"] + 0.5 * (self.cfg["lr"] - self.cfg["lr_min"]) * (1 + math.cos(math.pi * t))
+        cosine = self.cfg["lr_min"] + 0.5 * (self.cfg["lr"] - self.cfg["lr_min"]) * (1 + math.cos(math.pi * t))
+        return cosine * min(1.0, (step + 1) / self.cfg.get("warmup", 0)) if self.cfg.get("warmup") else cosine
 
     def set_lr(self, opt: torch.optim.Optimizer, step: int) -> None:
         for g in opt.param_groups:

@@ -27,11 +27,13 @@ def same(a: dict, b: dict) -> bool:
     return a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
 
 
-def test_recovers_a_denoiser_exactly(tmp_path):
-    unet = randomised(UNet(UNET))
+@pytest.mark.parametrize("extra", [0, 1])
+def test_recovers_a_denoiser_exactly(tmp_path, extra):
+    unet = randomised(UNet(replace(UNET, extra=extra)))
     write_lbm_bundle(tmp_path / "t", Meta(id="t", name="t"), unet, SPEC)
     state = recover_lbm(tmp_path / "t")
-    assert state["model_args"]["unet"]["widths"] == [16, 32, 32] and state["model_args"]["unet"]["blocks"] == 2
+    args = state["model_args"]["unet"]
+    assert args["widths"] == [16, 32, 32] and args["blocks"] == 2 and args["extra"] == extra
     assert same(state["weights"]["unet"], unet.state_dict())
 
 
