@@ -34,8 +34,8 @@ class RunControl:
 
     def lr(self, step: int) -> float:
         """Cosine from `lr` to `lr_min` over `max_steps`, after an optional linear `warmup` (steps):
-        Adam's first steps move every weight by about the full rate whatever its gradient's size,
-        which knocks a second round's trained weights (and blocks starting at zero) off course."""
+        Adam's first steps move every weight by about the full rate whatever its gradient's size;
+        a ramp softens a second round's early fall below its starting score (training/README.md)."""
         t = min(1.0, step / self.cfg["max_steps"])
         cosine = self.cfg["lr_min"] + 0.5 * (self.cfg["lr"] - self.cfg["lr_min"]) * (1 + math.cos(math.pi * t))
         return cosine * min(1.0, (step + 1) / self.cfg.get("warmup", 0)) if self.cfg.get("warmup") else cosine
