@@ -166,9 +166,9 @@ class UNet(nn.Module):
             self.up_blocks.append(level)
         self.norm_out = nn.GroupNorm(g, cin)
         self.conv_out = nn.Conv2d(cin, cfg.latent_channels, 3, padding=1)
-        if cfg.extra:  # only then, so that models without them keep their state-dict keys
-            self.down_extra = self._extra_blocks(ws, cfg)
-            self.up_extra = self._extra_blocks(list(reversed(ws)), cfg)
+        # Empty lists when extra is 0: no weights, so such models keep their state-dict keys.
+        self.down_extra = self._extra_blocks(ws, cfg)
+        self.up_extra = self._extra_blocks(list(reversed(ws)), cfg)
         self.context: nn.Module | None = None  # SegNet may add a ContextBranch after the middle block
 
     @staticmethod
@@ -176,8 +176,9 @@ class UNet(nn.Module):
         return nn.ModuleList(nn.ModuleList(ResBlock(w, w, cfg.groups, cfg.time_hidden, identity=True)
                                            for _ in range(cfg.extra)) for w in widths)
 
-    def _run_extra(self, name: str, i: int, h: torch.Tensor, temb: torch.Tensor | None) -> torch.Tensor:
-        for block in getattr(self, name)[i] if self.cfg.extra else ():
+    @staticmethod
+    def _run(blocks: nn.ModuleList, h: torch.Tensor, temb: torch.Tensor | None) -> torch.Tensor:
+        for block in blocks:
             h = block(h, temb)
         return h
 
@@ -189,7 +190,7 @@ class UNet(nn.Module):
             for block in level:
                 h = block(h, temb)
                 skips.append(h)
-            skips[-1] = h = self._run_extra("down_extra", i, h, temb)
+            skips[-1] = h = self._run(self.down_extra[i], h, temb)
             if i < len(self.downs):
                 h = self.downs[i](h)
                 skips.append(h)
@@ -202,7 +203,7 @@ class UNet(nn.Module):
                 if i > 0 and j == 0:  # entering a finer level: upsample to the skip's exact size
                     h = F.interpolate(h, size=skip.shape[-2:], mode="nearest")
                 h = block(torch.cat([h, skip], dim=1), temb)
-            h = self._run_extra("up_extra", i, h, temb)
+            h = self._run(self.up_extra[i], h, temb)
         return self.conv_out(F.silu(self.norm_out(h)))
 
 
