@@ -24,7 +24,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from lbm.checkpoint import load_vae  # noqa: E402
-from lbm.data import PHOTOS, training_photos  # noqa: E402
+from lbm.data import PHOTOS, is_validation_scene, training_photos  # noqa: E402
 from lbm.masks import MaskSource, cutout_files  # noqa: E402
 from render.common import EXTRA_FRAMES  # noqa: E402  (packed where a scene has them)
 
@@ -36,13 +36,13 @@ MASK_SIDE = 256
 def train_split_scenes(cache: Path, limit: int | None = None) -> list[Path]:
     """The train-split scenes of the cache (the test split is the evaluation set: never packed).
     With `limit`, an evenly spread subset of about that many, training and validation scenes
-    (scene id a multiple of 10) thinned alike, so a pack that has outgrown the device tool's carry
+    (is_validation_scene) thinned alike, so a pack that has outgrown the device tool's carry
     still fits and keeps its validation share."""
     groups: dict[bool, list[Path]] = {True: [], False: []}
     for meta_path in sorted((cache / "scenes").glob("*/meta.json")):
         meta = json.loads(meta_path.read_text())
         if meta["split"] == "train":
-            groups[meta["scene_id"] % 10 == 0].append(meta_path.parent)
+            groups[is_validation_scene(meta["scene_id"])].append(meta_path.parent)
     total = len(groups[True]) + len(groups[False])
     if limit is None or limit >= total:
         return sorted(groups[True] + groups[False])

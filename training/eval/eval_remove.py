@@ -66,7 +66,7 @@ from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "training"))
-from lbm.data import PHOTOS, list_images  # noqa: E402
+from lbm.data import PHOTOS, is_validation_scene, list_images  # noqa: E402
 from lbm.fill import pushpull_fill  # noqa: E402
 from lbm.masks import MaskSource  # noqa: E402
 
@@ -213,11 +213,11 @@ def photo_masks(name: str, h: int, w: int, count: int, seed: int, split: str = "
 
 def render_scenes(renders: Path, split: str = "test") -> list[Path]:
     """Test scenes, or with split "validation" the train-split scenes training validates on
-    (scene_id % 10 == 0, lbm/packed.py)."""
+    (lbm/data.py is_validation_scene)."""
     out = []
     for meta in sorted((renders / "scenes").glob("*/meta.json")):
         d, m = meta.parent, json.loads(meta.read_text())
-        wanted = m.get("split") == "test" if split == "test" else (m.get("split") == "train" and m["scene_id"] % 10 == 0)
+        wanted = m.get("split") == "test" if split == "test" else (m.get("split") == "train" and is_validation_scene(m["scene_id"]))
         if wanted and all((d / f).exists() for f in ("shadow.png", "empty.png", "mask.png")):
             out.append(d)
     return out

@@ -34,6 +34,12 @@ def training_photos(root: Path = PHOTOS) -> list[Path]:
     return files
 
 
+def is_validation_scene(scene_id: int) -> bool:
+    """Every tenth train-split render scene is kept out of training to choose checkpoints and
+    engine settings by (the test split is the evaluation set)."""
+    return scene_id % 10 == 0
+
+
 def training_renders(cache: Path) -> list[Path]:
     """Rendered frames of the train split (training/render), if the cache exists."""
     if not cache.exists():

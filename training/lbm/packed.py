@@ -32,6 +32,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
+from .data import is_validation_scene
 from .fill import fill_hole
 from .light import Light
 from .losses import luma
@@ -131,7 +132,7 @@ class Pack:
             meta = json.loads(meta_path.read_text())
             if meta["split"] != "train":
                 continue
-            scenes["val" if meta["scene_id"] % 10 == 0 else "train"].append(meta_path.parent)
+            scenes["val" if is_validation_scene(meta["scene_id"]) else "train"].append(meta_path.parent)
         self.renders = {k: self._load_renders(v) for k, v in scenes.items()}
         self.photos = [t.to(device) for t in (_u8(p, "RGB") for p in sorted((root / "photos").glob("*.webp")))
                        if min(t.shape[1:]) >= crop]
