@@ -51,17 +51,18 @@ export async function segmentSubject(model: LoadedSegmenter, photo: Raster, sign
     const mirrored = mirrorX(await runSegmenter(model, mirrorX(net, w, h, 3), w, h), w, h, 1)
     data = data.map((v, i) => (v + mirrored[i]) / 2)
   }
-  signal?.throwIfAborted()
-  const t2 = performance.now()
   let prob: Float32Array = new Float32Array(w * h)
   // A NaN (a broken model) becomes "not selected" rather than poisoning the filter's box sums.
   for (let i = 0; i < prob.length; i++) prob[i] = data[i] >= 0 ? Math.min(1, data[i]) : 0
+  signal?.throwIfAborted()
+  const t2 = performance.now()
   const grabCut = model.manifest.grabCut
   if (grabCut) {
     prob = await grabCutSubject(unit, prob, w, h, grabCut)
     signal?.throwIfAborted()
   }
-  const t3 = performance.now()
+  // Exactly 0 without GrabCut: the stage did not run, whatever the clock says.
+  const t3 = grabCut ? performance.now() : t2
   const mask = guidedUpsample(photo, lumaCHW(unit, w * h), prob, w, h, SUBJECT_EDGE)
   const t4 = performance.now()
   const timings = { resize: t1 - t0, network: t2 - t1, refine: t3 - t2, upsample: t4 - t3 }
