@@ -19,6 +19,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from lbm.data import is_validation_scene
+
 REPO = Path(__file__).resolve().parents[2]
 RUNNER = REPO / "scripts" / "eval-runner.ts"
 LIGHT_KEYS = ("azimuth", "elevation", "softness", "intensity", "colour")
@@ -34,9 +36,13 @@ class Scene:
         return self.dir / name
 
 
-def held_out_scenes(renders: Path, limit: int | None = None, files: tuple[str, ...] = ()) -> list[Scene]:
+def held_out_scenes(renders: Path, limit: int | None = None, files: tuple[str, ...] = (), split: str = "test") -> list[Scene]:
     """The finished held-out scenes (meta.json written last, split 'test'), in id order; a scene
-    missing one of `files` is skipped (scenes are being rendered while we read)."""
+    missing one of `files` is skipped (scenes are being rendered while we read). With split
+    "validation", the train-split scenes that training keeps out to choose by instead
+    (lbm/data.py is_validation_scene): models and engine settings are chosen there, never on the test set."""
+    if split not in ("test", "validation"):
+        raise ValueError(f"split must be 'test' or 'validation', not {split!r}")
     root = renders / "scenes" if (renders / "scenes").is_dir() else renders
     out = []
     for meta_path in sorted(root.glob("*/meta.json")):
@@ -44,7 +50,9 @@ def held_out_scenes(renders: Path, limit: int | None = None, files: tuple[str, .
             meta = json.loads(meta_path.read_text())
         except (OSError, json.JSONDecodeError):
             continue
-        if meta.get("split") != "test" or not all((meta_path.parent / f).is_file() for f in files):
+        wanted = meta.get("split") == "test" if split == "test" else (
+            meta.get("split") == "train" and is_validation_scene(int(meta.get("scene_id", int(meta_path.parent.name)))))
+        if not wanted or not all((meta_path.parent / f).is_file() for f in files):
             continue
         out.append(Scene(meta_path.parent.name, meta_path.parent, meta))
         if limit and len(out) >= limit:
@@ -218,7 +226,8 @@ def resolve_paths(args: argparse.Namespace, task: str) -> None:
 def header(title: str, args: argparse.Namespace, n: int, engine_s: float, total_s: float, results: list[dict]) -> str:
     dev = results[0]["device"] if results else {"kind": "?", "provider": "?"}
     ms = [r["totalMs"] for r in results]
-    return (f"## {title}\n\nModel `{args.model}`, {n} held-out scenes (split `test`) from `{rel(args.renders)}`, "
+    which = "held-out scenes (split `test`)" if getattr(args, "split", "test") == "test" else "validation scenes (every tenth of split `train`)"
+    return (f"## {title}\n\nModel `{args.model}`, {n} {which} from `{rel(args.renders)}`, "
             f"steps {results[0]['steps'] if results else '?'}, seed {args.seed}, engine on {dev['kind']} ({dev['provider']}); "
             f"{len(results)} engine runs, median {fmt(float(np.median(ms)) if ms else float('nan'), 0)} ms each, "
             f"{engine_s:.1f} s in the engine process, {total_s:.1f} s in all.")

@@ -121,12 +121,15 @@ def main(argv: list[str] | None = None) -> dict:
     p = common.arguments("shadow", "lbm-shadow-s8", __doc__.split("\n\n")[0])
     p.add_argument("--threshold", type=float, default=THRESHOLD, help="luma drop that makes a shadow pixel (0..1)")
     p.add_argument("--first-pair-only", action="store_true", help="light 1 only, even where a scene has its second pair")
+    p.add_argument("--split", default="test", choices=("test", "validation"),
+                   help="test: the held-out scenes (the card's numbers); validation: the train-split scenes that "
+                        "training validates on, for choosing between models without looking at the test set")
     args = p.parse_args(argv)
     common.resolve_paths(args, "shadow")
     t0 = time.perf_counter()
-    scenes = common.held_out_scenes(args.renders, args.limit, ("noshadow.png", "shadow.png", "mask.png", "meta.json"))
+    scenes = common.held_out_scenes(args.renders, args.limit, ("noshadow.png", "shadow.png", "mask.png", "meta.json"), args.split)
     if not scenes:
-        raise SystemExit(f"no finished test scenes in {args.renders}")
+        raise SystemExit(f"no finished {args.split} scenes in {args.renders}")
 
     cases = shadow_cases(scenes, not args.first_pair_only)
     jobs = []
@@ -167,7 +170,7 @@ def main(argv: list[str] | None = None) -> dict:
     labels = {"model": f"`{args.model}` (engine)", "geometric": "geometric projection (baseline)",
               "swept": f"geometric, cut-out swept back {SWEEP:g} widths (baseline)", "none": "no shadow (source as is)"}
     md = "\n\n".join([
-        common.header("Shadow (issue #4): held-out renders", args, len(scenes), engine_s, total_s, results)
+        common.header(f"Shadow (issue #4): {'held-out' if args.split == 'test' else 'validation'} renders", args, len(scenes), engine_s, total_s, results)
         + f" {len(cases)} cases: {sum(c['pair'] == 2 for c in cases)} scenes give a second one under their light 2.",
         f"Shadow region: luma drop > {args.threshold} outside the subject. RMSE on 0..255 over the whole image; "
         "ZNCC of the darkening map outside the subject.",

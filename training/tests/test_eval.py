@@ -142,3 +142,14 @@ def test_scripts_on_two_held_out_renders(tmp_path, script, model):
     assert not _finite_numbers(data["summary"]["all"])
     assert not _finite_numbers([r["metrics"] for r in data["per_scene"]])
     assert "| method |" in (tmp_path / "e.md").read_text()
+
+
+def test_validation_split_takes_the_train_scenes_training_keeps_out(tmp_path):
+    ground, mask = _scene_images()
+    for sid, split in (("000010", "train"), ("000011", "train"), ("000012", "test"), ("000020", "train")):
+        _write_scene(tmp_path / "renders", sid, split, ground, ground, mask)
+    ids = lambda split: [s.id for s in common.held_out_scenes(tmp_path / "renders", split=split)]
+    assert ids("test") == ["000012"]
+    assert ids("validation") == ["000010", "000020"]  # every tenth train-split scene, as lbm/data.is_validation_scene
+    with pytest.raises(ValueError, match="split"):
+        common.held_out_scenes(tmp_path / "renders", split="train")
