@@ -66,7 +66,8 @@ from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "training"))
-from lbm.data import PHOTOS, is_validation_scene, list_images  # noqa: E402
+from eval import common  # noqa: E402
+from lbm.data import PHOTOS, list_images  # noqa: E402
 from lbm.fill import pushpull_fill  # noqa: E402
 from lbm.masks import MaskSource  # noqa: E402
 
@@ -213,14 +214,8 @@ def photo_masks(name: str, h: int, w: int, count: int, seed: int, split: str = "
 
 def render_scenes(renders: Path, split: str = "test") -> list[Path]:
     """Test scenes, or with split "validation" the train-split scenes training validates on
-    (lbm/data.py is_validation_scene)."""
-    out = []
-    for meta in sorted((renders / "scenes").glob("*/meta.json")):
-        d, m = meta.parent, json.loads(meta.read_text())
-        wanted = m.get("split") == "test" if split == "test" else (m.get("split") == "train" and is_validation_scene(m["scene_id"]))
-        if wanted and all((d / f).exists() for f in ("shadow.png", "empty.png", "mask.png")):
-            out.append(d)
-    return out
+    (the same choice as the other evaluations, eval/common.py)."""
+    return [s.dir for s in common.held_out_scenes(renders, None, ("shadow.png", "empty.png", "mask.png"), split)]
 
 
 def loose_mask(mask: np.ndarray, pixels: int) -> np.ndarray:
