@@ -15,7 +15,11 @@ Options that point the pixel loss at what the app keeps of an edit:
 - `mask_weight`: extra weight inside the conditioning mask (removal pastes only those pixels).
 - `change_weight`: extra weight where the target differs from the source. Under a plain L1, a
   shadow whose place is uncertain is best predicted absent (the median); the weight makes
-  missing a shadow pixel cost more than a false one."""
+  missing a shadow pixel cost more than a false one.
+- `iou_weight`: adds 1 - a soft IoU of the shadow region (the decoded change darkens the luma by
+  more than `change_threshold / 2` outside the subject, the shadow evaluation's region) between
+  estimate and target. The weighted L1 above pays for every missed shadow pixel and so learns a
+  region wider than the true one; the IoU, the issue's metric, pays for the false ones too."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,7 +27,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from .losses import pixel_loss
+from .losses import pixel_loss, soft_shadow_iou
 
 SIGMA_GRID = (1.0, 0.75, 0.5, 0.25)
 
@@ -40,6 +44,8 @@ class BridgeConfig:
     mask_weight: float = 0.0
     change_weight: float = 0.0
     change_threshold: float = 0.1  # in [-1, 1] units: 0.05 of the 0..1 range, the shadow IoU's drop
+    iou_weight: float = 0.0
+    iou_softness: float = 0.02     # luma (0..1) width of the soft threshold's ramp
 
 
 def draw_sigma(n: int, cfg: BridgeConfig, gen: torch.Generator) -> torch.Tensor:
@@ -98,4 +104,11 @@ def bridge_loss(unet, decoder, z_src: torch.Tensor, z_tgt: torch.Tensor, cond: t
         pixels, target = pixels - reconstruction, target - source
     pixel = pixel_loss(pixels, target, weight=weight)
     loss = latent + cfg.pixel_weight * pixel
-    return loss, {"latent": latent.item(), "pixel": pixel.item()}
+    parts = {"latent": latent.item(), "pixel": pixel.item()}
+    if cfg.iou_weight:
+        if not cfg.pixel_delta or mask is None:
+            raise ValueError("iou_weight needs pixel_delta and the subject mask")
+        iou = soft_shadow_iou(pixels, target, mask[pixel_window] < 0.05, cfg.change_threshold / 2, cfg.iou_softness)
+        loss = loss + cfg.iou_weight * (1 - iou)
+        parts["iou"] = iou.item()
+    return loss, parts

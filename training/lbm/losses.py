@@ -37,6 +37,23 @@ def luma(x: torch.Tensor) -> torch.Tensor:
     return ((x + 1) / 2 * w).sum(dim=1, keepdim=True)
 
 
+def soft_shadow_iou(change: torch.Tensor, target_change: torch.Tensor, outside: torch.Tensor,
+                    drop: float, softness: float) -> torch.Tensor:
+    """Mean over the batch of a differentiable IoU between the shadow regions of two decoded changes
+    (N, 3, H, W in [-1, 1] units): where the luma falls by more than `drop` (0..1) inside `outside`
+    (N, 1, H, W, bool). The estimate's region ramps linearly from 0 to 1 over `softness` around
+    the threshold (a sigmoid's tail, summed over a whole ground that does not darken, would count
+    as a region and push the model to brighten it), the target's is hard; 1 where both are empty,
+    as the evaluation counts it."""
+    w = torch.tensor([0.2126, 0.7152, 0.0722], device=change.device).view(1, 3, 1, 1)
+    fall = lambda x: -(x * w).sum(dim=1, keepdim=True) / 2
+    pred = ((fall(change) - drop) / softness + 0.5).clamp(0, 1) * outside
+    true = ((fall(target_change) > drop) & outside).float()
+    inter = (pred * true).sum(dim=(1, 2, 3))
+    union = (pred + true - pred * true).sum(dim=(1, 2, 3))
+    return ((inter + 1) / (union + 1)).mean()
+
+
 def psnr(a: torch.Tensor, b: torch.Tensor, peak: float = 2.0) -> float:
     """PSNR in dB of images in [-1, 1] (peak-to-peak 2)."""
     mse = F.mse_loss(a.clamp(-1, 1), b.clamp(-1, 1)).item()

@@ -223,6 +223,42 @@ def test_delta_loss_ignores_what_the_decoder_cannot_reproduce():
     assert plain["pixel"] > 0.29 and delta["pixel"] < 1e-6
 
 
+def test_soft_shadow_iou_matches_the_hard_iou_away_from_the_threshold():
+    """A change that darkens a 2x2 patch by 0.2 (well past the 0.05 drop) against a target
+    darkening a 2x4 patch: IoU 4/8 = 0.5, up to the +1 smoothing; inside the subject nothing counts;
+    both regions empty give exactly 1; and the loss has a gradient where the estimate is near the threshold."""
+    import torch
+    from lbm.losses import soft_shadow_iou
+
+    change, target = torch.zeros(1, 3, 6, 6), torch.zeros(1, 3, 6, 6)
+    change[..., 0:2, 0:2] = -0.4          # -0.4 in [-1, 1] units is a luma drop of 0.2
+    target[..., 0:2, 0:4] = -0.4
+    outside = torch.ones(1, 1, 6, 6, dtype=torch.bool)
+    iou = soft_shadow_iou(change, target, outside, 0.05, 0.02)
+    assert abs(iou.item() - 5 / 9) < 1e-6
+    outside[..., 0:2, 2:4] = False        # the target's extra half lies on the subject: perfect match
+    assert abs(soft_shadow_iou(change, target, outside, 0.05, 0.02).item() - 1.0) < 1e-6
+    assert soft_shadow_iou(torch.zeros_like(change), torch.zeros_like(target), outside, 0.05, 0.02).item() == 1.0
+    near = torch.full((1, 3, 6, 6), -0.1, requires_grad=True)   # a luma drop of exactly 0.05 everywhere
+    soft_shadow_iou(near, target, torch.ones_like(outside), 0.05, 0.02).backward()
+    assert near.grad[..., 0, 0].sum() < 0 < near.grad[..., 5, 5].sum()   # darken the shadow, lighten the rest
+
+
+def test_iou_term_needs_the_change_and_the_mask():
+    import pytest
+    import torch
+    from lbm.bridge import BridgeConfig, bridge_loss
+    unet = lambda x, t: torch.zeros(x.shape[0], 3, 4, 4)
+    decoder = torch.nn.Upsample(scale_factor=2)
+    z = torch.zeros(1, 3, 4, 4)
+    cfg = BridgeConfig(sigma_law=(1.0, 0, 0, 0), pixel_crop=64, iou_weight=0.5)
+    with pytest.raises(ValueError, match="iou_weight"):
+        bridge_loss(unet, decoder, z, z, None, decoder(z), cfg, torch.Generator(), decoder(z), None)
+    delta = BridgeConfig(sigma_law=(1.0, 0, 0, 0), pixel_crop=64, iou_weight=0.5, pixel_delta=True)
+    loss, parts = bridge_loss(unet, decoder, z, z, None, decoder(z), delta, torch.Generator(), decoder(z), torch.zeros(1, 1, 8, 8))
+    assert parts["iou"] == 1.0 and loss.item() < 1e-3   # nothing to cast, nothing cast
+
+
 def test_vae_training_resumes_exactly(tmp_path):
     """Two steps, stop, resume for one more == three steps straight (same weights)."""
     from resume import assert_resume_is_exact
