@@ -31,10 +31,14 @@ def pixel_loss(pred: torch.Tensor, target: torch.Tensor, gradient_weight: float 
     return weighted_mean((pred - target).abs(), weight) + gradient_weight * gradient_l1(pred, target, weight)
 
 
+def rec709(device: torch.device) -> torch.Tensor:
+    """Rec. 709 luma weights, shaped (1, 3, 1, 1) to weigh RGB images."""
+    return torch.tensor([0.2126, 0.7152, 0.0722], device=device).view(1, 3, 1, 1)
+
+
 def luma(x: torch.Tensor) -> torch.Tensor:
     """Rec. 709 luma in 0..1 of images in [-1, 1] (N, 3, H, W -> N, 1, H, W)."""
-    w = torch.tensor([0.2126, 0.7152, 0.0722], device=x.device).view(1, 3, 1, 1)
-    return ((x + 1) / 2 * w).sum(dim=1, keepdim=True)
+    return ((x + 1) / 2 * rec709(x.device)).sum(dim=1, keepdim=True)
 
 
 def soft_shadow_iou(change: torch.Tensor, target_change: torch.Tensor, outside: torch.Tensor,
@@ -45,8 +49,7 @@ def soft_shadow_iou(change: torch.Tensor, target_change: torch.Tensor, outside: 
     the threshold (a sigmoid's tail, summed over a whole ground that does not darken, would count
     as a region and push the model to brighten it), the target's is hard; 1 where both are empty,
     as the evaluation counts it."""
-    w = torch.tensor([0.2126, 0.7152, 0.0722], device=change.device).view(1, 3, 1, 1)
-    fall = lambda x: -(x * w).sum(dim=1, keepdim=True) / 2
+    fall = lambda x: -(x * rec709(x.device)).sum(dim=1, keepdim=True) / 2
     pred = ((fall(change) - drop) / softness + 0.5).clamp(0, 1) * outside
     true = ((fall(target_change) > drop) & outside).float()
     inter = (pred * true).sum(dim=(1, 2, 3))
