@@ -16,6 +16,9 @@ Options that point the pixel loss at what the app keeps of an edit:
 - `change_weight`: extra weight where the target differs from the source. Under a plain L1, a
   shadow whose place is uncertain is best predicted absent (the median); the weight makes
   missing a shadow pixel cost more than a false one.
+- `mse_weight`: adds that weight times the (equally weighted) squared error of the decoded
+  pixels. Removal is judged by PSNR, a squared error: where a hole's content is uncertain, the
+  L1 alone settles on the median guess, the squared error on the mean, which scores higher.
 - `iou_weight`: adds 1 - a soft IoU of the shadow region (the decoded change darkens the luma by
   more than `change_threshold / 2` outside the subject, the shadow evaluation's region) between
   estimate and target. The weighted L1 above pays for every missed shadow pixel and so learns a
@@ -44,6 +47,7 @@ class BridgeConfig:
     mask_weight: float = 0.0
     change_weight: float = 0.0
     change_threshold: float = 0.1  # in [-1, 1] units: 0.05 of the 0..1 range, the shadow IoU's drop
+    mse_weight: float = 0.0
     iou_weight: float = 0.0
     iou_softness: float = 0.02     # luma (0..1) width of the soft threshold's ramp
 
@@ -102,7 +106,7 @@ def bridge_loss(unet, decoder, z_src: torch.Tensor, z_tgt: torch.Tensor, cond: t
         with torch.no_grad():
             reconstruction = decoder(z_src[window] / cfg.scale + cfg.shift)
         pixels, target = pixels - reconstruction, target - source
-    pixel = pixel_loss(pixels, target, weight=weight)
+    pixel = pixel_loss(pixels, target, weight=weight, mse_weight=cfg.mse_weight)
     loss = latent + cfg.pixel_weight * pixel
     parts = {"latent": latent.item(), "pixel": pixel.item()}
     if cfg.iou_weight:

@@ -1,5 +1,7 @@
 """Pixel losses and metrics. No LPIPS here (its weights cannot be downloaded): L1 keeps colours
-right, an L1 on image gradients at two scales keeps edges and texture sharp."""
+right, an L1 on image gradients at two scales keeps edges and texture sharp, and an optional
+squared error pulls an uncertain pixel towards the mean of what it could be (the value PSNR
+rewards) rather than the median an L1 settles on."""
 from __future__ import annotations
 
 import torch
@@ -26,9 +28,13 @@ def gradient_l1(a: torch.Tensor, b: torch.Tensor, weight: torch.Tensor | None = 
 
 
 def pixel_loss(pred: torch.Tensor, target: torch.Tensor, gradient_weight: float = 0.5,
-               weight: torch.Tensor | None = None) -> torch.Tensor:
-    """L1 plus gradient L1, optionally weighted per pixel (weight: N, 1, H, W)."""
-    return weighted_mean((pred - target).abs(), weight) + gradient_weight * gradient_l1(pred, target, weight)
+               weight: torch.Tensor | None = None, mse_weight: float = 0.0) -> torch.Tensor:
+    """L1 plus gradient L1 plus `mse_weight` times the squared error, optionally weighted per
+    pixel (weight: N, 1, H, W)."""
+    loss = weighted_mean((pred - target).abs(), weight) + gradient_weight * gradient_l1(pred, target, weight)
+    if mse_weight:
+        loss = loss + mse_weight * weighted_mean((pred - target) ** 2, weight)
+    return loss
 
 
 def rec709(device: torch.device) -> torch.Tensor:

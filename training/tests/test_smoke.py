@@ -194,6 +194,24 @@ def test_pixel_weights_count_the_mask_and_the_change():
     pred[..., 0, 0] = 0
     plain, weighted = pixel_loss(pred, target, 0.0), pixel_loss(pred, target, 0.0, w)
     assert torch.isclose(plain, torch.tensor(0.5 / 16)) and torch.isclose(weighted, torch.tensor(0.5 * 4 / 21))
+    # the squared error adds its share with the same weights
+    squared = pixel_loss(pred, target, 0.0, w, mse_weight=2.0)
+    assert torch.isclose(squared, torch.tensor(0.5 * 4 / 21 + 2.0 * 0.25 * 4 / 21))
+
+
+def test_squared_error_moves_an_uncertain_guess_from_the_median_to_the_mean():
+    """Three equally likely targets 0, 0, 1 for one pixel: the L1 is least at the median (0); with
+    the squared error weighted enough, the best constant guess moves towards the mean (1/3)."""
+    import torch
+    from lbm.losses import pixel_loss
+
+    targets = torch.tensor([0.0, 0.0, 1.0]).view(3, 1, 1, 1).expand(3, 1, 4, 4)
+    guesses = torch.linspace(0, 1, 101)
+    best = lambda w: guesses[torch.stack([pixel_loss(g.expand_as(targets), targets, 0.0, mse_weight=w)
+                                          for g in guesses]).argmin()].item()
+    assert best(0.0) == 0.0
+    # for 0 < g < 1 the loss is (1 + g + w (2 g^2 + (1 - g)^2)) / 3, least at g = 1/3 - 1/(6 w)
+    assert abs(best(8.0) - (1 / 3 - 1 / 48)) < 0.006
 
 
 def test_delta_loss_ignores_what_the_decoder_cannot_reproduce():
