@@ -16,8 +16,8 @@ Options that point the pixel loss at what the app keeps of an edit:
 - `change_weight`: extra weight where the target differs from the source. Under a plain L1, a
   shadow whose place is uncertain is best predicted absent (the median); the weight makes
   missing a shadow pixel cost more than a false one.
-- `mse_weight`: adds that weight times the (equally weighted) squared error of the decoded
-  pixels. Removal is judged by PSNR, a squared error: where a hole's content is uncertain, the
+- `mse_weight`: adds that weight times the squared error of the decoded pixels, weighted per
+  pixel as the L1 is. Removal is judged by PSNR, a squared error: where a hole's content is uncertain, the
   L1 alone settles on the median guess, the squared error on the mean, which scores higher.
 - `iou_weight`: adds 1 - a soft IoU of the shadow region (the decoded change darkens the luma by
   more than `change_threshold / 2` outside the subject, the shadow evaluation's region) between
