@@ -31,9 +31,10 @@ def pixel_loss(pred: torch.Tensor, target: torch.Tensor, gradient_weight: float 
                weight: torch.Tensor | None = None, mse_weight: float = 0.0) -> torch.Tensor:
     """L1 plus gradient L1 plus `mse_weight` times the squared error, optionally weighted per
     pixel (weight: N, 1, H, W)."""
-    loss = weighted_mean((pred - target).abs(), weight) + gradient_weight * gradient_l1(pred, target, weight)
+    error = pred - target
+    loss = weighted_mean(error.abs(), weight) + gradient_weight * gradient_l1(pred, target, weight)
     if mse_weight:
-        loss = loss + mse_weight * weighted_mean((pred - target) ** 2, weight)
+        loss = loss + mse_weight * weighted_mean(error ** 2, weight)
     return loss
 
 
