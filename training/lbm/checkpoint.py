@@ -104,12 +104,17 @@ def _widen_inputs(module: torch.nn.Module, weights: dict[str, torch.Tensor]) -> 
 
 
 def start(run: Path, resume: bool, init: Path | None, name: str, module: torch.nn.Module,
-          optimizer: torch.optim.Optimizer, data_gen: torch.Generator) -> tuple[int, float | None]:
+          optimizer: torch.optim.Optimizer, data_gen: torch.Generator, average=None) -> tuple[int, float | None]:
     """Where a training loop begins: its own last checkpoint with `resume`, else the weights of
-    `init` (a second round from another run), else from scratch. Returns (step, best)."""
+    `init` (a second round from another run), else from scratch. Returns (step, best).
+    With `average` (loop.WeightAverage), the checkpoints hold the average under `name` (what is
+    validated and exported) and the trained weights under `name`_train; both are restored."""
     if resume and (run / "last.pt").exists():
         state = load(run / "last.pt")
-        restore(state, {name: module}, optimizer, data_gen)
+        averaged = average is not None and f"{name}_train" in state["weights"]
+        restore(state, {f"{name}_train": module, name: average.module} if averaged else {name: module}, optimizer, data_gen)
+        if average is not None and not averaged:
+            average.reset(module)
         return state["step"], state["best"]
     if init is not None:
         # A second round may add modules that start as the identity (SegNet's context branch, a

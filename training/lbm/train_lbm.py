@@ -12,7 +12,7 @@ from .bridge import BridgeConfig, bridge_loss
 from .bundle import Conditioning, LbmSpec, VaeRef
 from .light import LightMapSpec, light_map_tensor
 from .projection import projection_tensor
-from .loop import RunControl
+from .loop import RunControl, WeightAverage
 from .losses import luma, psnr
 from .models import UNet, UNetConfig, param_count
 from .packed import Pack
@@ -127,22 +127,26 @@ def train_lbm(cfg: dict, root: Path, run: Path, resume: bool, max_minutes: float
     print(f"{spec.task}: UNet {param_count(unet):,} params on {device}, {data.summary}, latent scale {vae.scale:.4f}", flush=True)
     opt = torch.optim.AdamW(unet.parameters(), lr=cfg["lr"], weight_decay=0.0)
     init = root / cfg["init"] if cfg.get("init") else None
-    step, best = checkpoint.start(run, resume, init, "unet", unet, opt, gen)
+    average = WeightAverage(unet, cfg["ema"]) if cfg.get("ema") else None
+    step, best = checkpoint.start(run, resume, init, "unet", unet, opt, gen, average)
     encode = lambda x: vae.normalise(enc(x))
     model_args = {"unet": ucfg.__dict__ | {"widths": list(ucfg.widths)}, "spec": {"vae": vae.to_json()}}
+    # What is validated is what is kept under "unet" and exported: the average when there is one.
+    shipped = average.module if average else unet
+    modules = {"unet": shipped, "unet_train": unet} if average else {"unet": unet}
     save = lambda name, best: checkpoint.save(run / name, model_args=model_args, config=cfg, step=step, best=best,
-                                              modules={"unet": unet}, optimizer=opt, data_gen=gen)
+                                              modules=modules, optimizer=opt, data_gen=gen)
 
     @torch.no_grad()
     def validate() -> float:
-        unet.eval()
+        shipped.eval()
         z_src = encode(val["source"])
         cond = conditioning(spec, val, encode, z_src.shape[-2:])
-        out = dec(vae.denormalise(sample(unet, z_src, cond, 1, spec.bridge_noise_sigma)))
+        out = dec(vae.denormalise(sample(shipped, z_src, cond, 1, spec.bridge_noise_sigma)))
         # As the app does for shadow and relight: only the decoded change is applied to the
         # source, so the VAE's own reconstruction error does not drown the edit being measured.
         edited = (val["source"] + out - dec(vae.denormalise(z_src))).clamp(-1, 1)
-        unet.train()
+        shipped.train()
         return validation_score(spec.task, val, out, edited)
 
     if step == 0 and init is not None:  # the bar a round must clear to ship (training/README.md)
@@ -156,6 +160,8 @@ def train_lbm(cfg: dict, root: Path, run: Path, resume: bool, max_minutes: float
             cond = conditioning(spec, b, encode, z_src.shape[-2:])
         loss, parts = bridge_loss(unet, dec, z_src, z_tgt, cond, b["target"], bcfg, gen, b["source"], b["mask"])
         ctl.optimise(opt, loss)
+        if average:
+            average.update(unet)
         step += 1
         stopping = ctl.stepped(step)
         best = ctl.checkpoint(step, stopping, best, validate, save,

@@ -1,5 +1,5 @@
 """Shared by the resume tests: train 3 steps straight, and 2 steps then resume for the third;
-both runs must end with the same step and bit-identical weights."""
+both runs must end with the same step and bit-identical weights (of each module named)."""
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +9,7 @@ import torch
 TRAINING = Path(__file__).resolve().parents[1]
 
 
-def assert_resume_is_exact(conf: Path, tmp_path: Path, module: str) -> dict:
+def assert_resume_is_exact(conf: Path, tmp_path: Path, *modules: str) -> dict:
     def run(runs: Path, *extra: str) -> None:
         subprocess.run([sys.executable, str(TRAINING / "train.py"), "--config", str(conf), "--runs", str(runs), *extra],
                        check=True, capture_output=True, cwd=TRAINING.parent)
@@ -20,6 +20,7 @@ def assert_resume_is_exact(conf: Path, tmp_path: Path, module: str) -> dict:
     a = torch.load(tmp_path / "straight" / "smoke" / "last.pt")
     b = torch.load(tmp_path / "split" / "smoke" / "last.pt")
     assert a["step"] == b["step"] == 3
-    for k in a["weights"][module]:
-        assert torch.equal(a["weights"][module][k], b["weights"][module][k]), k
+    for module in modules:
+        for k in a["weights"][module]:
+            assert torch.equal(a["weights"][module][k], b["weights"][module][k]), (module, k)
     return a

@@ -14,3 +14,23 @@ def test_warmup_ramps_linearly_then_follows_the_cosine():
     warm = RunControl({"lr": 1e-3, "lr_min": 1e-5, "max_steps": 100, "warmup": 10})
     assert warm.lr(0) == pytest.approx(plain.lr(0) / 10) and warm.lr(4) == pytest.approx(plain.lr(4) / 2)
     assert all(warm.lr(s) == plain.lr(s) for s in range(9, 101))
+
+
+def test_weight_average_follows_the_weights_at_its_decay():
+    import torch
+    from lbm.loop import WeightAverage
+
+    net = torch.nn.Linear(1, 1, bias=False)
+    torch.nn.init.zeros_(net.weight)
+    avg = WeightAverage(net, 0.75)
+    assert not avg.module.weight.requires_grad
+    with torch.no_grad():
+        net.weight.fill_(1.0)
+    avg.update(net)
+    assert avg.module.weight.item() == pytest.approx(0.25)
+    avg.update(net)
+    assert avg.module.weight.item() == pytest.approx(0.25 + 0.25 * 0.75)  # 1 - 0.75^2
+    avg.reset(net)
+    assert avg.module.weight.item() == 1.0
+    with pytest.raises(ValueError):
+        WeightAverage(net, 1.0)

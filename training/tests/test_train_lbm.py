@@ -42,7 +42,8 @@ def test_pairs_flip_mirrors_the_light(tmp_path):
     assert mirrored(Light(30, 40, 0.3, 1.0)).azimuth == 150
 
 
-def test_lbm_training_resumes_and_exports(tmp_path):
+def smoke_config(tmp_path: Path, **extra) -> Path:
+    """A 3-step shadow run of a tiny UNet on a fake render cache and a frozen tiny VAE."""
     cache = fake_cache(tmp_path / "cache")
     vcfg = VaeConfig(latent_channels=4, widths=(8, 16), blocks=1, groups=4)
     enc, dec = Encoder(vcfg), Decoder(vcfg)
@@ -54,9 +55,14 @@ def test_lbm_training_resumes_and_exports(tmp_path):
                unet={"widths": [8, 16], "blocks": 1, "groups": 4, "time_dim": 8, "time_hidden": 16},
                vae={"checkpoint": str(tmp_path / "vae.pt"), "id": "tiny-vae", "scale": None},
                data={"renders": str(cache)}, bridge=dict(cfg["bridge"], pixel_crop=32))
+    cfg.update(extra)
     conf = tmp_path / "shadow.json"
     conf.write_text(json.dumps(cfg))
+    return conf
 
+
+def test_lbm_training_resumes_and_exports(tmp_path):
+    conf = smoke_config(tmp_path)
     a = assert_resume_is_exact(conf, tmp_path, "unet")
     assert a["config"]["vae"]["scale"] > 0  # measured and kept with the run
 
@@ -66,3 +72,21 @@ def test_lbm_training_resumes_and_exports(tmp_path):
     manifest = json.loads((out / "model.json").read_text())
     assert manifest["task"] == "shadow" and manifest["vae"]["scale"] == a["config"]["vae"]["scale"]
     assert [c["kind"] for c in manifest["conditioning"]] == ["mask", "lightMap"]
+
+
+def test_weight_average_is_kept_resumed_and_exported(tmp_path):
+    """With `ema`, checkpoints hold the average (validated, exported) and the trained weights apart,
+    and a resumed run restores both exactly."""
+    conf = smoke_config(tmp_path, ema=0.5)
+    a = assert_resume_is_exact(conf, tmp_path, "unet", "unet_train")
+    avg, now = a["weights"]["unet"], a["weights"]["unet_train"]
+    assert any(not torch.equal(avg[k], now[k]) for k in avg)  # the average lags the trained weights
+
+    out = tmp_path / "bundle" / "t-shadow"
+    subprocess.run([sys.executable, str(ROOT / "export.py"), "lbm", "--checkpoint", str(tmp_path / "straight" / "smoke" / "last.pt"),
+                    "--id", "t-shadow", "--name", "test", "--out", str(out)], check=True, capture_output=True)
+    import onnx
+    from onnx import numpy_helper
+    shipped = {i.name: numpy_helper.to_array(i) for i in onnx.load(str(out / "denoiser.onnx")).graph.initializer}
+    name = "conv_in.weight"
+    assert np.array_equal(shipped[name], avg[name].numpy()) and not np.array_equal(shipped[name], now[name].numpy())
