@@ -130,5 +130,7 @@ def start(run: Path, resume: bool, init: Path | None, name: str, module: torch.n
         if widened:
             notes.append(f"new input channels of {', '.join(widened)} start at zero")
         print(f"initialised from {init}" + (f" ({'; '.join(notes)})" if notes else ""), flush=True)
+    if average is not None:
+        average.reset(module)  # the average starts where the network starts (init or fresh weights)
     return 0, None
 

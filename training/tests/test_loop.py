@@ -34,3 +34,19 @@ def test_weight_average_follows_the_weights_at_its_decay():
     assert avg.module.weight.item() == 1.0
     with pytest.raises(ValueError):
         WeightAverage(net, 1.0)
+
+
+def test_weight_average_of_a_second_round_starts_at_its_init(tmp_path):
+    """A round from `init` validates its average first: that must be the init weights, not the
+    fresh ones the average was copied from (the bar a round must clear is the init's score)."""
+    import torch
+    from lbm import checkpoint
+    from lbm.loop import WeightAverage
+
+    torch.manual_seed(0)
+    trained, fresh = torch.nn.Linear(3, 2), torch.nn.Linear(3, 2)
+    torch.save({"weights": {"net": trained.state_dict()}}, tmp_path / "init.pt")
+    avg = WeightAverage(fresh, 0.9)
+    checkpoint.start(tmp_path / "run", False, tmp_path / "init.pt", "net", fresh, torch.optim.AdamW(fresh.parameters()),
+                     torch.Generator(), avg)
+    assert torch.equal(avg.module.weight, trained.weight) and torch.equal(avg.module.bias, trained.bias)
