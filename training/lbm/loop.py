@@ -79,10 +79,10 @@ class RunControl:
 class WeightAverage:
     """An exponential moving average of a network's weights (`ema` in a config: the decay per step),
     which a run validates, keeps and exports instead of the raw weights. Why: a CPU round runs at
-    batch 16, where each step's gradient is noisy, and 2.2.0's removal rounds drifted below their
-    start from the first hundred steps; the average over the last 1 / (1 - decay) steps is what a
-    larger batch would have reached, without its cost (training/README.md). The copy starts equal
-    to the network, so at step 0 it scores what the network scores."""
+    batch 16, where each step's gradient is noisy, and 2.2.0's removal rounds fell below their
+    start within a hundred steps; the average over the last 1 / (1 - decay) steps smooths that
+    noise (how far it helped: training/README.md). It starts equal to the network (`reset`, from
+    checkpoint.start), so at step 0 it scores what the network scores."""
 
     def __init__(self, module: torch.nn.Module, decay: float):
         if not 0.0 < decay < 1.0:
