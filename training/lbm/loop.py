@@ -99,5 +99,6 @@ class WeightAverage:
             avg.copy_(now)
 
     def reset(self, module: torch.nn.Module) -> None:
-        """The average made equal to the network (a run that starts from `init`)."""
+        """The average made equal to the network: where a run starts (fresh, `init`, or a resumed run
+        whose checkpoint holds no average)."""
         self.module.load_state_dict(module.state_dict())

@@ -132,8 +132,8 @@ def train_lbm(cfg: dict, root: Path, run: Path, resume: bool, max_minutes: float
     encode = lambda x: vae.normalise(enc(x))
     model_args = {"unet": ucfg.__dict__ | {"widths": list(ucfg.widths)}, "spec": {"vae": vae.to_json()}}
     # What is validated is what is kept under "unet" and exported: the average when there is one.
-    shipped = average.module if average else unet
-    modules = {"unet": shipped, "unet_train": unet} if average else {"unet": unet}
+    shipped = average.module if average is not None else unet
+    modules = {"unet": shipped, "unet_train": unet} if average is not None else {"unet": unet}
     save = lambda name, best: checkpoint.save(run / name, model_args=model_args, config=cfg, step=step, best=best,
                                               modules=modules, optimizer=opt, data_gen=gen)
 
@@ -160,7 +160,7 @@ def train_lbm(cfg: dict, root: Path, run: Path, resume: bool, max_minutes: float
             cond = conditioning(spec, b, encode, z_src.shape[-2:])
         loss, parts = bridge_loss(unet, dec, z_src, z_tgt, cond, b["target"], bcfg, gen, b["source"], b["mask"])
         ctl.optimise(opt, loss)
-        if average:
+        if average is not None:
             average.update(unet)
         step += 1
         stopping = ctl.stepped(step)

@@ -1,7 +1,9 @@
-"""The learning-rate schedule of every training loop (lbm/loop.py)."""
+"""The learning-rate schedule of every training loop and its weight average (lbm/loop.py)."""
 import pytest
+import torch
 
-from lbm.loop import RunControl
+from lbm import checkpoint
+from lbm.loop import RunControl, WeightAverage
 
 
 def test_cosine_from_lr_to_lr_min():
@@ -17,9 +19,6 @@ def test_warmup_ramps_linearly_then_follows_the_cosine():
 
 
 def test_weight_average_follows_the_weights_at_its_decay():
-    import torch
-    from lbm.loop import WeightAverage
-
     net = torch.nn.Linear(1, 1, bias=False)
     torch.nn.init.zeros_(net.weight)
     avg = WeightAverage(net, 0.75)
@@ -39,10 +38,6 @@ def test_weight_average_follows_the_weights_at_its_decay():
 def test_weight_average_of_a_second_round_starts_at_its_init(tmp_path):
     """A round from `init` validates its average first: that must be the init weights, not the
     fresh ones the average was copied from (the bar a round must clear is the init's score)."""
-    import torch
-    from lbm import checkpoint
-    from lbm.loop import WeightAverage
-
     torch.manual_seed(0)
     trained, fresh = torch.nn.Linear(3, 2), torch.nn.Linear(3, 2)
     torch.save({"weights": {"net": trained.state_dict()}}, tmp_path / "init.pt")

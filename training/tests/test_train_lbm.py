@@ -6,7 +6,9 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import onnx
 import torch
+from onnx import numpy_helper
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,8 +87,6 @@ def test_weight_average_is_kept_resumed_and_exported(tmp_path):
     out = tmp_path / "bundle" / "t-shadow"
     subprocess.run([sys.executable, str(ROOT / "export.py"), "lbm", "--checkpoint", str(tmp_path / "straight" / "smoke" / "last.pt"),
                     "--id", "t-shadow", "--name", "test", "--out", str(out)], check=True, capture_output=True)
-    import onnx
-    from onnx import numpy_helper
     shipped = {i.name: numpy_helper.to_array(i) for i in onnx.load(str(out / "denoiser.onnx")).graph.initializer}
     name = "conv_in.weight"
     assert np.array_equal(shipped[name], avg[name].numpy()) and not np.array_equal(shipped[name], now[name].numpy())
