@@ -11,6 +11,7 @@ input and PyTorch output) that tests/engine/parity.test.ts runs through onnxrunt
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -121,6 +122,8 @@ def export_lbm(args: argparse.Namespace) -> None:
     unet.eval()
     v = cfg["vae"]
     spec = spec_from(cfg, VaeRef(id=v["id"], latent_channels=u["latent_channels"], scale=v["scale"], shift=v.get("shift", 0.0)))
+    if args.view_average:
+        spec = dataclasses.replace(spec, view_average=args.view_average)
     meta = Meta(id=args.id, name=args.name, version=args.version, license="MIT", data=tuple(args.data),
                 training=f"training/train.py --config <{cfg['name']}>, step {state['step']}", card=args.card.read_text() if args.card else "")
     write_lbm_bundle(ROOT / "models" / args.id if args.out is None else args.out, meta, unet, spec)
@@ -146,6 +149,8 @@ def main() -> None:
     t.add_argument("--card", type=Path)
     t.add_argument("--out", type=Path, help="bundle folder (default models/<id>)")
     t.add_argument("--max-long-side", type=int, help="working size (long side) written into the bundle; default: the run's config")
+    t.add_argument("--view-average", type=int, choices=(1, 2, 4, 8),
+                   help="remove: the app averages the output over this many views of the crop (mirror, flip, transpose)")
     t.add_argument("--data", nargs="+", default=["Blender renders (training/render): Sweet Home 3D furniture, Blender HDRIs, photo grounds"])
     p = sub.add_parser("preview-decoder")
     p.add_argument("--checkpoint", type=Path, required=True)

@@ -14,6 +14,7 @@ import { featherSelection } from './feather.ts'
 import { guidedTransfer, pasteBack, type TransferOptions } from './transfer.ts'
 import { chwToRaster, cropRaster, maskRaster, planeToUnit, rasterToCHW, remap } from './tensor.ts'
 import type { NoiseSource } from './sampler.ts'
+import { averageOverViews, type Planes } from './views.ts'
 
 export interface LatentCache {
   get(key: string): Float32Array | undefined
@@ -127,10 +128,17 @@ export async function removeObject(input: TaskInput, ctx: PassContext): Promise<
   const hole = await workingMask(alpha, rect.width, rect.height, w, h)
   const [lo, hi] = model.manifest.vae.pixelRange
   fillHole(model.manifest.holeFill ?? 'noise', net, hole, w, h, [lo, hi], input.seed)
-  const lw = w / model.manifest.vae.downsample
-  const lh = h / model.manifest.vae.downsample
-  const zSource = await timed(ctx, 'encode', () => encode(model, net, w, h))
-  const out = await bridgePass(model, zSource, lw, lh, { mask: { data: hole, width: w, height: h } }, input, ctx)
+  // The live preview runs one view; the full edit as many as the model asks for.
+  const views = input.preview ? 1 : (model.manifest.viewAverage ?? 1)
+  const photo: Planes = { data: net, channels: 3, width: w, height: h }
+  const selection: Planes = { data: hole, channels: 1, width: w, height: h }
+  const { data: out } = await averageOverViews([photo, selection], views, async ([p, m]) => {
+    const [vw, vh] = [p.width, p.height]
+    const zSource = await timed(ctx, 'encode', () => encode(model, p.data, vw, vh))
+    const lat = model.manifest.vae.downsample
+    const pixels = await bridgePass(model, zSource, vw / lat, vh / lat, { mask: { data: m.data, width: vw, height: vh } }, input, ctx)
+    return { data: pixels, channels: 3, width: vw, height: vh }
+  })
   const edited = await timed(ctx, 'transfer', async () => {
     const patchSmall = chwToRaster(out, w, h, lo, hi, image.bitDepth)
     // libvips resizes the patch on its own threads while the shadow lift is found and applied here.
