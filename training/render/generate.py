@@ -31,6 +31,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from common import EXTRA_RENDERS, hdri_split, item_split, scene_split  # noqa: E402
+sys.path.insert(0, str(HERE.parent))
+from lbm.data import is_validation_scene  # noqa: E402
 
 REPO = HERE.parent.parent
 FURNITURE = Path("/usr/share/sweethome3d/furniture")
@@ -125,12 +127,22 @@ def last_attempt(scene_dir: Path) -> int:
         return -1
 
 
+def wanted_scene(split: str, seed: int, scene_id: int) -> bool:
+    """Whether `--split` asks for this scene: the validation scenes are a part of the train split."""
+    if split == "all":
+        return True
+    if split == "validation":
+        return scene_split(seed, scene_id) == "train" and is_validation_scene(scene_id)
+    return scene_split(seed, scene_id) == split
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", required=True, type=Path)
     ap.add_argument("--count", required=True, type=int, help="scenes 0..count-1")
-    ap.add_argument("--split", choices=("train", "test", "all"), default="all",
-                    help="render only the scenes of one split (e.g. more held-out scenes for evaluation)")
+    ap.add_argument("--split", choices=("train", "test", "validation", "all"), default="all",
+                    help="render only the scenes of one split (e.g. more held-out scenes for evaluation); "
+                         "validation: the train-split scenes training and engine choices validate on (lbm.data.is_validation_scene)")
     ap.add_argument("--budget-minutes", type=float, default=None, help="stop starting scenes after this")
     ap.add_argument("--size", type=int, default=256)
     ap.add_argument("--samples", type=int, default=32)
@@ -154,7 +166,7 @@ def main(argv=None) -> int:
 
     scenes = args.out / "scenes"
     scenes.mkdir(parents=True, exist_ok=True)
-    wanted = [i for i in range(args.count) if args.split == "all" or scene_split(args.seed, i) == args.split]
+    wanted = [i for i in range(args.count) if wanted_scene(args.split, args.seed, i)]
     done_file = lambda i: scenes / f"{i:06d}" / (f"{EXTRA_RENDERS[args.extra][-1]}.png" if args.extra else "meta.json")  # noqa: E731
     if args.extra:  # only finished scenes get the extra frame
         wanted = [i for i in wanted if (scenes / f"{i:06d}" / "meta.json").exists()]

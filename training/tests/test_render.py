@@ -63,6 +63,18 @@ def test_sampling_is_deterministic_and_split_clean():
     assert 50 < n_test < 150
 
 
+def test_split_validation_is_the_validation_part_of_train():
+    import generate
+    from lbm.data import is_validation_scene
+    ids = range(400)
+    val = [i for i in ids if generate.wanted_scene("validation", 0, i)]
+    train = [i for i in ids if generate.wanted_scene("train", 0, i)]
+    test = [i for i in ids if generate.wanted_scene("test", 0, i)]
+    assert val == [i for i in train if is_validation_scene(i)] and len(val) > 20
+    assert not set(val) & set(test)
+    assert all(generate.wanted_scene("all", 0, i) for i in ids)
+
+
 @pytest.mark.skipif(shutil.which("blender") is None, reason="blender not on PATH")
 @pytest.mark.skipif(not Path("/usr/share/sweethome3d/furniture").is_dir(), reason="sweethome3d-furniture missing")
 def test_render_one_tiny_scene(tmp_path):
