@@ -150,7 +150,7 @@ def main() -> None:
     t.add_argument("--out", type=Path, help="bundle folder (default models/<id>)")
     t.add_argument("--max-long-side", type=int, help="working size (long side) written into the bundle; default: the run's config")
     t.add_argument("--view-average", type=int, choices=(1, 2, 4, 8),
-                   help="remove: the app averages the output over this many views of the crop (mirror, flip, transpose)")
+                   help="the app averages the output over this many views: remove 1, 2, 4 or 8 (mirror, flip, transpose); others 1 or 2 (mirror, lights mirrored)")
     t.add_argument("--data", nargs="+", default=["Blender renders (training/render): Sweet Home 3D furniture, Blender HDRIs, photo grounds"])
     p = sub.add_parser("preview-decoder")
     p.add_argument("--checkpoint", type=Path, required=True)

@@ -115,10 +115,11 @@ export const lbmManifestSchema = z
     /** remove: how the source's hole is filled before encoding (training/lbm/fill.py); absent: `noise`, the paper's. */
     holeFill: z.enum(HOLE_FILLS).optional(),
     /**
-     * remove: run the network on this many views of the crop (1, 2, 4 or 8: the identity, its
-     * mirror image, both flipped top to bottom, all transposed; src/main/engine/views.ts) and
-     * average the outputs, for as many times the network time; absent: 1. Set by the exporter
-     * where it measured a gain on validation; only for a model trained with flips and transposes.
+     * Run the network on this many views of its input and average the outputs back, for as many
+     * times the network time (the live preview runs one); absent: 1. remove: 1, 2, 4 or 8 views of
+     * the crop (the identity, its mirror image, both flipped top to bottom, all transposed;
+     * src/main/engine/views.ts). shadow and relight: 1 or 2, the mirror image under mirrored lights.
+     * Set by the exporter where it measured a gain on validation; only for a model trained on such views.
      */
     viewAverage: z.union([z.literal(1), z.literal(2), z.literal(4), z.literal(8)]).optional(),
     resolution: z.strictObject({
@@ -155,8 +156,8 @@ export const lbmManifestSchema = z
       issue('a shadowProjection is for shadow models only (it needs the selection and a light)', ['conditioning'])
     }
     if (m.holeFill !== undefined && m.task !== 'remove') issue('holeFill is for remove models only', ['holeFill'])
-    // A shadow or relight view would need its light map mirrored too: not supported.
-    if (m.viewAverage !== undefined && m.task !== 'remove') issue('viewAverage is for remove models only', ['viewAverage'])
+    // A shadow or relight model sees the ground below and its lights mirrored: no flip, no transpose.
+    if ((m.viewAverage ?? 1) > 2 && m.task !== 'remove') issue('viewAverage is 1 or 2 (the mirror image) for shadow and relight models', ['viewAverage'])
   })
 
 /**

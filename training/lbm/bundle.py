@@ -97,7 +97,7 @@ class LbmSpec:
     max_long_side: int = 512
     multiple: int = 32
     hole_fill: str | None = None       # remove: how the source's hole is filled (lbm/fill.py); absent = noise
-    view_average: int | None = None    # remove: the app averages over 1, 2, 4 or 8 views of the crop (views.ts)
+    view_average: int | None = None    # the app averages over this many views (views.ts): remove 1, 2, 4 or 8; others 1 or 2 (mirror)
 
     @property
     def cond_channels(self) -> int:
@@ -203,8 +203,8 @@ def write_lbm_bundle(folder: Path, meta: Meta, unet: UNet, spec: LbmSpec) -> dic
     if spec.hole_fill is not None:
         manifest["holeFill"] = spec.hole_fill
     if spec.view_average is not None:
-        if spec.task != "remove" or spec.view_average not in (1, 2, 4, 8):
-            raise ValueError(f"view_average is 1, 2, 4 or 8 and for remove models only, not {spec.view_average} for {spec.task}")
+        if spec.view_average not in ((1, 2, 4, 8) if spec.task == "remove" else (1, 2)):
+            raise ValueError(f"view_average is 1, 2, 4 or 8 for remove models, 1 or 2 (the mirror) for others; not {spec.view_average} for {spec.task}")
         manifest["viewAverage"] = spec.view_average
     manifest["resolution"] = {"min": spec.resolution_min, "maxLongSide": spec.max_long_side, "multiple": spec.multiple}
     manifest["files"] = {"denoiser": _file_ref(folder, "denoiser.onnx", unet, args)}
@@ -216,7 +216,7 @@ def write_lbm_bundle(folder: Path, meta: Meta, unet: UNet, spec: LbmSpec) -> dic
             f"- sampler: {spec.default_steps} step(s) by default, allowed {list(spec.allowed_steps)}, "
             f"bridge noise {spec.bridge_noise_sigma}\n"
             + (f"- the source's hole is filled with: {spec.hole_fill}\n" if spec.hole_fill else "")
-            + (f"- the app averages the output over {spec.view_average} views of the crop (mirror, flip, transpose)\n" if spec.view_average else "") +
+            + (f"- the app averages the output over {spec.view_average} views of its input (mirror, flip, transpose)\n" if spec.view_average else "") +
             f"- image sides: multiples of {spec.multiple}, at least {spec.resolution_min}, long side at most {spec.max_long_side}\n"
             f"- license: {meta.license}\n- data: {'; '.join(meta.data)}\n- training: {meta.training}\n")
     return _write(folder, manifest, card)

@@ -144,14 +144,15 @@ def test_export_bundles(tmp_path):
     # one conditioning channel short of the spec's two
     with pytest.raises(ValueError, match="input channels"):
         write_lbm_bundle(tmp_path / "bad", Meta(id="bad", name="t"), UNet(replace(UNET, cond_channels=1)), spec)
-    # view averaging is written for a remove model, refused for others
-    with pytest.raises(ValueError, match="remove models only"):
+    # view averaging: any of the eight views for a remove model, only the mirror for others
+    with pytest.raises(ValueError, match="1 or 2 \\(the mirror\\) for others"):
         write_lbm_bundle(tmp_path / "bad", Meta(id="bad", name="t"), UNet(UNET), replace(spec, view_average=4))
     remove = LbmSpec(task="remove", vae=VaeRef(id="t-vae"), bridge_noise_sigma=0.01, hole_fill="pushpull", view_average=4,
                      conditioning=(Conditioning("mask", "mask", 1, "bilinear"),))
     rm = write_lbm_bundle(tmp_path / "t-remove", Meta(id="t-remove", name="t"), UNet(replace(UNET, cond_channels=1)), remove)
     assert rm["viewAverage"] == 4 and rm["holeFill"] == "pushpull"
     assert "over 4 views" in (tmp_path / "t-remove" / "README.md").read_text()
+    assert write_lbm_bundle(tmp_path / "t-shadow2", Meta(id="t-shadow2", name="t"), UNet(UNET), replace(spec, view_average=2))["viewAverage"] == 2
 
 
 def test_bridge_interpolant_and_loss_step():

@@ -168,31 +168,44 @@ async function lowFrequencyEdit(
   const cachedUnit = key ? input.cache?.get(`${key}|pixels`) : undefined
   const unit = cachedUnit ?? (await workingPixels(model, image, w, h)).unit
   if (key && !cachedUnit) input.cache?.set(`${key}|pixels`, unit)
-  const net = () => remap(Float32Array.from(unit), [0, 1], model.manifest.vae.pixelRange)
   const mask = await cachedWorkingMask(input.mask, image.width, image.height, w, h)
-  const zSource = await cachedEncode(input, ctx, key, net, w, h)
-  const images: Record<string, Float32Array> = {}
-  for (const spec of model.manifest.conditioning) {
-    if (spec.kind !== 'image') continue
-    // The only image conditioning the tasks know is the background; without one, the photo is its own.
-    images[spec.name] = background
-      ? await timed(ctx, 'encode', async () => encode(model, (await workingPixels(model, background, w, h)).net, w, h))
-      : zSource
-  }
+  const backdrop = background && (await workingPixels(model, background, w, h)).unit
   // The preview's decoder is softer than the VAE's, but the edit and the reconstruction it is
   // measured against both go through it, so most of that cancels in their difference.
   const decoder = (input.preview && model.previewDecoder) || model.decoder
-  const cond = { mask: { data: mask, width: w, height: h }, lights, images }
-  const out = await bridgePass(model, zSource, lw, lh, cond, { steps: input.steps, seed: input.seed, noise: input.noise, decoder }, ctx)
-  const recon = await cachedReconstruction(input, ctx, key, zSource, lw, lh, decoder)
+  const range = model.manifest.vae.pixelRange
+  // The live preview runs one view; the full edit as many as the model asks for (here at most
+  // the mirror image, under the mirrored lights: the ground stays below).
+  const views = input.preview ? 1 : (model.manifest.viewAverage ?? 1)
+  const planes: Planes[] = [{ data: unit, channels: 3, width: w, height: h }, { data: mask, channels: 1, width: w, height: h }]
+  if (backdrop) planes.push({ data: backdrop, channels: 3, width: w, height: h })
+  const { data: change } = await averageOverViews(planes, views, async ([u, m, bg], view) => {
+    const viewKey = key && (view ? `${key}|view${view}` : key)
+    const zSource = await cachedEncode(input, ctx, viewKey, () => remap(Float32Array.from(u.data), [0, 1], range), w, h)
+    const images: Record<string, Float32Array> = {}
+    for (const spec of model.manifest.conditioning) {
+      if (spec.kind !== 'image') continue
+      // The only image conditioning the tasks know is the background; without one, the photo is its own.
+      images[spec.name] = bg ? await timed(ctx, 'encode', () => encode(model, remap(Float32Array.from(bg.data), [0, 1], range), w, h)) : zSource
+    }
+    const cond = { mask: { data: m.data, width: w, height: h }, lights: view & 1 ? lights.map(mirrorLight) : lights, images }
+    const out = await bridgePass(model, zSource, lw, lh, cond, { steps: input.steps, seed: input.seed, noise: input.noise, decoder }, ctx)
+    const recon = await cachedReconstruction(input, ctx, viewKey, zSource, lw, lh, decoder)
+    for (let i = 0; i < out.length; i++) out[i] -= recon[i]
+    return { data: out, channels: 3, width: w, height: h }
+  })
   const edited = await timed(ctx, 'transfer', () => {
-    const range = model.manifest.vae.pixelRange
     const k = 1 / (range[1] - range[0])
-    const after = new Float32Array(out.length)
-    for (let i = 0; i < after.length; i++) after[i] = unit[i] + (out[i] - recon[i]) * k
+    const after = new Float32Array(change.length)
+    for (let i = 0; i < after.length; i++) after[i] = unit[i] + change[i] * k
     return guidedTransfer(image, unit, after, w, h, { radius: 2, eps: 1e-3, weights })
   })
   return { image: edited, working: { width: w, height: h } }
+}
+
+/** The light of the mirror image: azimuth a becomes 180 - a (training/lbm/pairs.py `mirrored`). */
+function mirrorLight(light: Light): Light {
+  return { ...light, azimuth: (((180 - light.azimuth) % 360) + 360) % 360 }
 }
 
 /**

@@ -69,14 +69,14 @@ export function fromView(p: Planes, k: View): Planes {
 /**
  * Runs `run` on the first `count` views of `input` (count 1, 2, 4 or 8: the identity, then the
  * mirror image, then both flipped, then all transposed) one after the other, and averages the
- * outputs back in the original view. `run` gets the view's planes and returns planes of the
- * same width and height.
+ * outputs back in the original view. `run` gets the view's planes and its number, and returns
+ * planes of the same width and height.
  */
-export async function averageOverViews(input: Planes[], count: number, run: (views: Planes[]) => Promise<Planes>): Promise<Planes> {
+export async function averageOverViews(input: Planes[], count: number, run: (views: Planes[], view: View) => Promise<Planes>): Promise<Planes> {
   if (!(VIEW_COUNTS as readonly number[]).includes(count)) throw new RangeError(`views are averaged over 1, 2, 4 or 8, not ${count}`)
   let sum: Planes | undefined
   for (let k = 0; k < count; k++) {
-    const back = fromView(await run(input.map((p) => toView(p, k))), k)
+    const back = fromView(await run(input.map((p) => toView(p, k)), k), k)
     if (!sum) sum = { ...back, data: Float32Array.from(back.data) }
     else for (let i = 0; i < sum.data.length; i++) sum.data[i] += back.data[i]
   }
