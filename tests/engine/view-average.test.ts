@@ -31,6 +31,21 @@ afterAll(async () => {
   await fs.rm(dir, { recursive: true, force: true })
 })
 
+/** Sets the models' viewAverage in the scratch bundles, then runs `use` on a fresh engine over them. */
+async function withViews<T>(views: Record<string, number>, use: (engine: Engine) => Promise<T>): Promise<T> {
+  for (const [id, n] of Object.entries(views)) {
+    await editManifest(dir, id, (m) => {
+      m.viewAverage = n
+    })
+  }
+  const engine = new Engine({ modelsDir: dir, device: 'cpu' })
+  try {
+    return await use(engine)
+  } finally {
+    await engine.dispose()
+  }
+}
+
 const light = { azimuth: 30, elevation: 35, softness: 0.3 }
 const mirrored = { ...light, azimuth: 150 }
 
@@ -40,12 +55,8 @@ const mirrored = { ...light, azimuth: 150 }
  */
 async function mirrorAsymmetry(task: 'remove' | 'shadow', views: number): Promise<number> {
   const id = task === 'remove' ? 'lbm-remove-s8' : 'lbm-shadow-s8'
-  await editManifest(dir, id, (m) => {
-    m.viewAverage = views
-  })
   const mask = task === 'remove' ? 'object' : 'subject'
-  const engine = new Engine({ modelsDir: dir, device: 'cpu' })
-  try {
+  return withViews({ [id]: views }, async (engine) => {
     const run = (image: string, m: string, output: string, l: typeof light) =>
       engine.run({ task, image: path.join(work, image), mask: path.join(work, m), ...(task === 'shadow' ? { light: l } : {}), output: { path: path.join(work, output), overwrite: true } })
     const a = (await readImage((await run('photo.png', `${mask}.png`, 'a.png', light)).output)).raster
@@ -53,27 +64,22 @@ async function mirrorAsymmetry(task: 'remove' | 'shadow', views: number): Promis
     let sum = 0
     for (let i = 0; i < b.length; i++) sum += Math.abs(a.data[i] - b[i])
     return sum / b.length
-  } finally {
-    await engine.dispose()
-  }
+  })
 }
 
-describe('remove with viewAverage', () => {
-  it('edits a mirrored photo into the mirror image of the edit; one view alone does not', async () => {
-    const one = await mirrorAsymmetry('remove', 1)
-    const four = await mirrorAsymmetry('remove', 4)
-    console.log(`mirror asymmetry of the removal (mean of 0..255 over the photo): ${one.toFixed(4)} one view, ${four.toFixed(4)} four`)
+describe('viewAverage', () => {
+  // Removal over four views, a shadow over the photo and its mirror image under the mirrored light.
+  it.each([['remove', 4], ['shadow', 2]] as const)('%s: the edit of the mirrored photo is the mirror image of the edit over %i views, not over one', async (task, views) => {
+    const one = await mirrorAsymmetry(task, 1)
+    const averaged = await mirrorAsymmetry(task, views)
+    console.log(`mirror asymmetry of ${task} (mean of 0..255 over the photo): ${one.toFixed(4)} one view, ${averaged.toFixed(4)} ${views}`)
     expect(one).toBeGreaterThan(0.05)
     // What remains comes from the steps around the network (resizing, rounding), not from it.
-    expect(four).toBeLessThan(one / 3)
+    expect(averaged).toBeLessThan(one / 3)
   })
 
   it('runs one view in the live preview, all of them in the edit', async () => {
-    await editManifest(dir, 'lbm-remove-s8', (m) => {
-      m.viewAverage = 4
-    })
-    const engine = new Engine({ modelsDir: dir, device: 'cpu' })
-    try {
+    await withViews({ 'lbm-remove-s8': 4 }, async (engine) => {
       const steps: string[] = []
       const request = { task: 'remove', image: path.join(work, 'photo.png'), mask: path.join(work, 'object.png'), output: { path: path.join(work, 'c.png'), overwrite: true } }
       const onProgress = (e: { stage: string }) => e.stage === 'encode' && steps.push('encode')
@@ -82,34 +88,13 @@ describe('remove with viewAverage', () => {
       steps.length = 0
       await engine.run(request, { onProgress })
       expect(steps).toHaveLength(4)
-    } finally {
-      await engine.dispose()
-    }
+    })
   })
 
   it('is checked in the manifest: 1, 2, 4 or 8 views for removal, 1 or 2 for shadow and relight', async () => {
-    await editManifest(dir, 'lbm-remove-s8', (m) => {
-      m.viewAverage = 3
-    })
-    await editManifest(dir, 'lbm-shadow-s8', (m) => {
-      m.viewAverage = 4
-    })
-    const engine = new Engine({ modelsDir: dir, device: 'cpu' })
-    try {
+    await withViews({ 'lbm-remove-s8': 3, 'lbm-shadow-s8': 4 }, async (engine) => {
       await expect(engine.model('lbm-remove-s8')).rejects.toThrow(/viewAverage/)
       await expect(engine.model('lbm-shadow-s8')).rejects.toThrow(/viewAverage is 1 or 2 \(the mirror image\) for shadow and relight models/)
-    } finally {
-      await engine.dispose()
-    }
-  })
-})
-
-describe('shadow with viewAverage', () => {
-  it('casts the mirror image of the shadow for the mirrored photo under the mirrored light; one view alone does not', async () => {
-    const one = await mirrorAsymmetry('shadow', 1)
-    const two = await mirrorAsymmetry('shadow', 2)
-    console.log(`mirror asymmetry of the shadow (mean of 0..255 over the photo): ${one.toFixed(4)} one view, ${two.toFixed(4)} two`)
-    expect(one).toBeGreaterThan(0.05)
-    expect(two).toBeLessThan(one / 3)
+    })
   })
 })

@@ -120,6 +120,7 @@ def shadow_cases(scenes: list, second: bool = True) -> list[dict]:
 def main(argv: list[str] | None = None) -> dict:
     p = common.arguments("shadow", "lbm-shadow-s8", __doc__.split("\n\n")[0])
     p.add_argument("--threshold", type=float, default=THRESHOLD, help="luma drop that makes a shadow pixel (0..1)")
+    p.add_argument("--strength", type=float, default=None, help="the engine's shadow strength (default: the app's, 1)")
     p.add_argument("--first-pair-only", action="store_true", help="light 1 only, even where a scene has its second pair")
     p.add_argument("--split", default="test", choices=("test", "validation"),
                    help="test: the held-out scenes (the card's numbers); validation: the train-split scenes that "
@@ -139,6 +140,8 @@ def main(argv: list[str] | None = None) -> dict:
                "output": str(args.work / c["id"] / "model.png")}
         if args.steps:
             job["steps"] = args.steps
+        if args.strength is not None:
+            job["strength"] = args.strength
         jobs.append(job)
     results, engine_s = common.run_engine(jobs, args.work, args.device)
 
