@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
 import numpy as np
 from PIL import Image
 
@@ -87,6 +88,24 @@ def luminance(rgb: np.ndarray) -> np.ndarray:
 
 
 # --- the engine ---------------------------------------------------------------------------------
+
+def upscaled(source: Path, mask: Path, folder: Path, side: int) -> tuple[str, str]:
+    """`--upscale`: a render's source and mask at `side` px on the long side (Lanczos, bilinear),
+    written to `folder` as a large photo's stand-in for the engine; their paths."""
+    rgb, m = read_rgb(source), read_mask(mask)
+    h, w = m.shape
+    size = (round(w * side / max(h, w)), round(h * side / max(h, w)))
+    write_rgb(folder / "source-up.png", cv2.resize(rgb, size, interpolation=cv2.INTER_LANCZOS4))
+    cv2.imwrite(str(folder / "mask-up.png"), np.clip(cv2.resize(m, size, interpolation=cv2.INTER_LINEAR) * 255 + 0.5, 0, 255).astype(np.uint8))
+    return str(folder / "source-up.png"), str(folder / "mask-up.png")
+
+
+def downscaled_change(output: np.ndarray, folder: Path, source: np.ndarray) -> np.ndarray:
+    """`--upscale`: the engine's change to the upscaled source (output minus it), brought back to the
+    render's size by area averaging and added to the render's own source."""
+    change = output - read_rgb(folder / "source-up.png")
+    return np.clip(source + cv2.resize(change, (source.shape[1], source.shape[0]), interpolation=cv2.INTER_AREA), 0, 1)
+
 
 def run_engine(jobs: list[dict], workdir: Path, device: str = "auto", timeout: float | None = None) -> tuple[list[dict], float]:
     """Runs the jobs (see scripts/eval-runner.ts) through the app's engine in one Node process;
@@ -195,7 +214,8 @@ def write_report(markdown: str, data: dict, out_md: Path, out_json: Path, quiet:
     out_json.write_text(json.dumps(_finite_json(data), indent=1) + "\n")
 
 
-def arguments(task: str, default_model: str, description: str) -> argparse.ArgumentParser:
+def arguments(task: str, default_model: str, description: str, upscale: bool = False) -> argparse.ArgumentParser:
+    """The options every render evaluation takes; `upscale`: also --upscale (the low-frequency edits)."""
     p = argparse.ArgumentParser(description=description)
     p.add_argument("--model", default=default_model, help=f"model id in models/ (default {default_model})")
     p.add_argument("--limit", type=int, default=None, help="evaluate the first N test scenes only")
@@ -205,6 +225,10 @@ def arguments(task: str, default_model: str, description: str) -> argparse.Argum
     p.add_argument("--work", type=Path, default=None,
                    help=f"where the inputs and outputs of each scene are written (default .cache/eval/{task}-<model>/)")
     p.add_argument("--steps", type=int, default=None, help="sampler steps (default: the model's)")
+    if upscale:
+        p.add_argument("--upscale", type=int, default=None, metavar="SIDE",
+                       help="a large photo's stand-in: the engine gets the source and mask upscaled to SIDE px (Lanczos, "
+                            "bilinear) and its change comes back to the render's size (area) onto the source, scored as usual")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", choices=["auto", "cpu", "gpu"], default="auto", help="engine device (default auto, as the app)")
     p.add_argument("--quiet", action="store_true", help="do not print the report")

@@ -69,7 +69,7 @@ def lab_transfer(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 
 def main(argv: list[str] | None = None) -> dict:
-    p = common.arguments("relight", "lbm-relight-s8", __doc__.split("\n\n")[0])
+    p = common.arguments("relight", "lbm-relight-s8", __doc__.split("\n\n")[0], upscale=True)
     args = p.parse_args(argv)
     common.resolve_paths(args, "relight")
     t0 = time.perf_counter()
@@ -85,9 +85,12 @@ def main(argv: list[str] | None = None) -> dict:
         comp_path = args.work / s.id / "composite.png"
         common.write_rgb(comp_path, comp)
         inputs.append((common.read_rgb(comp_path), target, mask))  # what the engine reads: 8-bit
+        source, mask_path = str(comp_path), str(s.path("mask.png"))
+        if args.upscale:
+            source, mask_path = common.upscaled(comp_path, s.path("mask.png"), args.work / s.id, args.upscale)
         for mode, lights in (("light", [common.light_of(s.meta["light2"])]), ("nolight", [])):
-            job = {"id": f"{s.id}-{mode}", "task": "relight", "model": args.model, "input": str(comp_path),
-                   "mask": str(s.path("mask.png")), "lights": lights, "seed": args.seed,
+            job = {"id": f"{s.id}-{mode}", "task": "relight", "model": args.model, "input": source,
+                   "mask": mask_path, "lights": lights, "seed": args.seed,
                    "output": str(args.work / s.id / f"model-{mode}.png")}
             if args.steps:
                 job["steps"] = args.steps
@@ -99,9 +102,10 @@ def main(argv: list[str] | None = None) -> dict:
     for s, (comp, target, mask) in zip(scenes, inputs):
         lab = lab_transfer(comp, mask)
         common.write_rgb(args.work / s.id / "lab.png", lab)
-        outputs = {"model_light": common.read_rgb(Path(by_id[f"{s.id}-light"]["output"])),
-                   "model_nolight": common.read_rgb(Path(by_id[f"{s.id}-nolight"]["output"])),
-                   "composite": comp, "lab": lab}
+        model = {mode: common.read_rgb(Path(by_id[f"{s.id}-{mode}"]["output"])) for mode in ("light", "nolight")}
+        if args.upscale:
+            model = {mode: common.downscaled_change(o, args.work / s.id, comp) for mode, o in model.items()}
+        outputs = {"model_light": model["light"], "model_nolight": model["nolight"], "composite": comp, "lab": lab}
         l1, l2 = s.meta["light"], s.meta["light2"]
         turn = abs((l2["azimuth"] - l1["azimuth"] + 180) % 360 - 180)
         rows.append({
@@ -122,7 +126,9 @@ def main(argv: list[str] | None = None) -> dict:
     labels = {"model_light": f"`{args.model}`, light 2 given", "model_nolight": f"`{args.model}`, no light (background decides)",
               "composite": "composite as is (baseline)", "lab": "Lab mean/std transfer (baseline)"}
     md = "\n\n".join([
-        common.header("Relight (issue #6): held-out renders", args, len(scenes), engine_s, total_s, results),
+        common.header("Relight (issue #6): held-out renders"
+                      + (f", upscaled to {args.upscale} px for the engine, its change scored at the renders' size" if args.upscale else ""),
+                      args, len(scenes), engine_s, total_s, results),
         "Subject of shadow.png (light 1) pasted onto relit.png (light 2); target relit.png. "
         "fMSE on 0..255 over the subject (mask-weighted), fPSNR per scene then averaged.",
         common.table(summary["all"], METHODS, labels, METRICS),

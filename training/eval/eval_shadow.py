@@ -16,6 +16,12 @@ model runs through the app's engine (scripts/eval-runner.ts, the code path of
 - ZNCC of the darkening maps (source luma - output luma vs source luma - target luma) over the
   pixels outside the subject (0 when either map is constant, e.g. no shadow at all).
 
+`--upscale SIDE` asks how the model does on a large photo, which the 256 px renders are not: the
+engine gets the source and the mask upscaled to SIDE px (Lanczos, bilinear) and runs at its own
+working size for that photo; its change (output minus the upscaled source) comes back to the
+render's size by area averaging, onto the render's source, and is scored as above. The baselines
+are drawn at the render's size either way.
+
 Methods: the model; `geometric`, what a photo editor does by hand: the subject mask projected
 onto the ground along the light (see `geometric_shadow`), blurred by softness, darkening by a
 constant 50%; `swept`, the same with the cut-out given a depth of half its width (the shadow
@@ -118,7 +124,7 @@ def shadow_cases(scenes: list, second: bool = True) -> list[dict]:
 
 
 def main(argv: list[str] | None = None) -> dict:
-    p = common.arguments("shadow", "lbm-shadow-s8", __doc__.split("\n\n")[0])
+    p = common.arguments("shadow", "lbm-shadow-s8", __doc__.split("\n\n")[0], upscale=True)
     p.add_argument("--threshold", type=float, default=THRESHOLD, help="luma drop that makes a shadow pixel (0..1)")
     p.add_argument("--strength", type=float, default=None, help="the engine's shadow strength (default: the app's, 1)")
     p.add_argument("--first-pair-only", action="store_true", help="light 1 only, even where a scene has its second pair")
@@ -135,9 +141,11 @@ def main(argv: list[str] | None = None) -> dict:
     cases = shadow_cases(scenes, not args.first_pair_only)
     jobs = []
     for c in cases:
-        job = {"id": c["id"], "task": "shadow", "model": args.model, "input": str(c["source"]),
-               "mask": str(c["scene"].path("mask.png")), "light": common.light_of(c["light"]), "seed": args.seed,
-               "output": str(args.work / c["id"] / "model.png")}
+        source, mask = str(c["source"]), str(c["scene"].path("mask.png"))
+        if args.upscale:
+            source, mask = common.upscaled(c["source"], c["scene"].path("mask.png"), args.work / c["id"], args.upscale)
+        job = {"id": c["id"], "task": "shadow", "model": args.model, "input": source, "mask": mask,
+               "light": common.light_of(c["light"]), "seed": args.seed, "output": str(args.work / c["id"] / "model.png")}
         if args.steps:
             job["steps"] = args.steps
         if args.strength is not None:
@@ -152,7 +160,10 @@ def main(argv: list[str] | None = None) -> dict:
         light = c["light"]
         baseline, swept = geometric_shadow(source, mask, light), geometric_shadow(source, mask, light, sweep=SWEEP)
         common.write_rgb(args.work / c["id"] / "geometric.png", baseline)
-        outputs = {"model": common.read_rgb(Path(r["output"])), "geometric": baseline, "swept": swept, "none": source}
+        model = common.read_rgb(Path(r["output"]))
+        if args.upscale:
+            model = common.downscaled_change(model, args.work / c["id"], source)
+        outputs = {"model": model, "geometric": baseline, "swept": swept, "none": source}
         rows.append({
             "scene": c["id"],
             "light": common.light_of(light),
@@ -173,7 +184,9 @@ def main(argv: list[str] | None = None) -> dict:
     labels = {"model": f"`{args.model}` (engine)", "geometric": "geometric projection (baseline)",
               "swept": f"geometric, cut-out swept back {SWEEP:g} widths (baseline)", "none": "no shadow (source as is)"}
     md = "\n\n".join([
-        common.header(f"Shadow (issue #4): {'held-out' if args.split == 'test' else 'validation'} renders", args, len(scenes), engine_s, total_s, results)
+        common.header(f"Shadow (issue #4): {'held-out' if args.split == 'test' else 'validation'} renders"
+                      + (f", upscaled to {args.upscale} px for the engine, its change scored at the renders' size" if args.upscale else ""),
+                      args, len(scenes), engine_s, total_s, results)
         + f" {len(cases)} cases: {sum(c['pair'] == 2 for c in cases)} scenes give a second one under their light 2.",
         f"Shadow region: luma drop > {args.threshold} outside the subject. RMSE on 0..255 over the whole image; "
         "ZNCC of the darkening map outside the subject.",

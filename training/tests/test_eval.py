@@ -97,7 +97,7 @@ def _write_scene(root: Path, sid: str, split: str, subject: np.ndarray, relit: n
         common.write_rgb(d / f"{name}.png", img)
     Image.fromarray((mask * 255).astype(np.uint8)).save(d / "mask.png")
     light = {"azimuth": 30.0, "elevation": 45.0, "softness": 0.3, "intensity": 1.0, "colour": [1.0, 0.9, 0.8]}
-    (d / "meta.json").write_text(json.dumps({"split": split, "light": light, "light2": {**light, "azimuth": 200.0}}))
+    (d / "meta.json").write_text(json.dumps({"split": split, "light": light, "light2": {**light, "azimuth": 200.0}, "camera": {"pitch_deg": 20.0}}))
 
 
 def test_shadow_cases_take_the_second_pair_where_rendered(tmp_path):
@@ -153,3 +153,30 @@ def test_validation_split_takes_the_train_scenes_training_keeps_out(tmp_path):
     assert ids("validation") == ["000010", "000020"]  # every tenth train-split scene, as lbm/data.is_validation_scene
     with pytest.raises(ValueError, match="split"):
         common.held_out_scenes(tmp_path / "renders", split="train")
+
+
+def test_upscale_round_trip_keeps_no_change_and_a_flat_darkening(tmp_path):
+    ground, mask = _scene_images()
+    _write_scene(tmp_path / "renders", "000001", "test", ground, ground, mask)
+    scene = common.held_out_scenes(tmp_path / "renders")[0]
+    source = common.read_rgb(scene.path("noshadow.png"))
+    big, big_mask = common.upscaled(scene.path("noshadow.png"), scene.path("mask.png"), tmp_path / "up", 96)
+    h, w = mask.shape
+    assert Image.open(big).size == (round(w * 96 / max(h, w)), round(h * 96 / max(h, w))) == Image.open(big_mask).size
+    up = common.read_rgb(Path(big))
+    # An engine that changes nothing gives the source back exactly; a flat darkening comes back as it is.
+    assert np.array_equal(common.downscaled_change(up, tmp_path / "up", source), source)
+    dark = common.downscaled_change(up - 0.1, tmp_path / "up", source)
+    assert np.allclose(dark, np.clip(source - 0.1, 0, 1), atol=1e-5)
+
+
+@needs_engine
+def test_shadow_upscale_runs_the_engine_on_the_large_inputs(tmp_path):
+    ground, mask = _scene_images()
+    _write_scene(tmp_path / "renders", "000001", "test", ground, ground * 0.9, mask)
+    data = eval_shadow.main(["--model", "tiny-shadow", "--renders", str(tmp_path / "renders"), "--out", str(tmp_path / "s.md"),
+                             "--work", str(tmp_path / "work"), "--upscale", "128", "--quiet"])
+    assert data["scenes"] == 1
+    out = Image.open(tmp_path / "work" / "000001" / "model.png")
+    assert out.size == Image.open(tmp_path / "work" / "000001" / "source-up.png").size != Image.open(tmp_path / "renders" / "scenes" / "000001" / "noshadow.png").size
+    assert "upscaled to 128 px" in (tmp_path / "s.md").read_text()
