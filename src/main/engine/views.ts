@@ -44,26 +44,15 @@ export function toView(p: Planes, k: View): Planes {
   return { data: out, channels: C, width: W, height: H }
 }
 
-/** Planes given in view k, brought back to the original view: fromView(toView(p, k), k) equals p. */
+/**
+ * Planes given in view k, brought back to the original view: fromView(toView(p, k), k) equals p.
+ * Flips undo themselves; undoing a transposing view transposes first, which swaps the roles of
+ * the mirror and the flip, so its inverse is the view with those two bits swapped.
+ */
 export function fromView(p: Planes, k: View): Planes {
   checkView(k)
-  if (k === 0) return p
-  const { channels: C, width: W, height: H } = p
-  const [mirror, flip, transpose] = [(k & 1) !== 0, (k & 2) !== 0, (k & 4) !== 0]
-  const [w, h] = transpose ? [H, W] : [W, H]
-  const out = new Float32Array(p.data.length)
-  for (let c = 0; c < C; c++) {
-    const src = c * W * H
-    const dst = c * w * h
-    for (let y = 0; y < h; y++) {
-      const ay = flip ? h - 1 - y : y
-      for (let x = 0; x < w; x++) {
-        const ax = mirror ? w - 1 - x : x
-        out[dst + y * w + x] = transpose ? p.data[src + ax * W + ay] : p.data[src + ay * W + ax]
-      }
-    }
-  }
-  return { data: out, channels: C, width: w, height: h }
+  const inverse = k & 4 ? 4 | ((k & 1) << 1) | ((k & 2) >> 1) : k
+  return toView(p, inverse)
 }
 
 /**
