@@ -61,6 +61,14 @@ def held_out_scenes(renders: Path, limit: int | None = None, files: tuple[str, .
     return out
 
 
+def validation_photos(pack: Path, crop: int = 224) -> list[Path]:
+    """The removal round's own validation photos: every 25th photo of the pack that training
+    crops from (lbm/packed.py `Pack.remove_val_photos`), never in its training batches; the
+    segmenter's validation composites are drawn on them too."""
+    usable = [p for p in sorted((pack / "photos").glob("*.webp")) if min(Image.open(p).size) >= crop]
+    return usable[::25]
+
+
 def light_of(meta_light: dict) -> dict:
     """A meta.json light as the engine's light (the contract's fields, colour clamped to 0..1)."""
     light = {k: meta_light[k] for k in LIGHT_KEYS}

@@ -42,7 +42,10 @@ For reference, a fourth method: `pushpull`, the smooth push-pull fill of the sam
 `--split validation` runs all of this on what the removal rounds validate on instead: the
 pack's every 25th usable photo (`--pack`, lbm/packed.py `Pack.remove_val_photos`) with
 training-split masks, and the train-split scenes with an id that is a multiple of 10. Choices
-about how the engine runs are made there; the test split only reports.
+about how the engine runs are made there; the test split only reports. The pack's photos are
+shrunk to 384 px, the scale training crops from; `--originals` takes the same validation photos'
+source files at their own size instead (BSDS 481 px, CQ100 768 px, Urban100 1024 px), like the
+held-out mix of Kodak's 768 px and BSDS's 481 px, for choices that depend on the photo's size.
 
 Writes `<out>.md`, `<out>.json` and `<out>-examples.png` (the first cases: photo with the mask,
 model, Telea, NS, push-pull, original).
@@ -67,7 +70,7 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "training"))
 from eval import common  # noqa: E402
-from lbm.data import PHOTOS, list_images  # noqa: E402
+from lbm.data import PHOTOS, list_images, training_photos  # noqa: E402
 from lbm.fill import pushpull_fill  # noqa: E402
 from lbm.masks import MaskSource  # noqa: E402
 
@@ -187,9 +190,11 @@ def write_png(p: Path, a: np.ndarray) -> Path:
     return p
 
 
-def photo_sets(bsds: int, limit: int | None, split: str = "test", pack: Path | None = None) -> list[tuple[str, Path]]:
+def photo_sets(bsds: int, limit: int | None, split: str = "test", pack: Path | None = None,
+               originals: bool = False) -> list[tuple[str, Path]]:
     if split == "validation":
-        photos = [("validation", p) for p in validation_photos(pack)]
+        chosen = common.validation_photos(pack)
+        photos = [("validation", original_photo(p) if originals else p) for p in chosen]
     else:
         kodak = list_images(PHOTOS / "kodak24")
         test = list_images(PHOTOS / "bsds500" / "images" / "test")
@@ -199,11 +204,11 @@ def photo_sets(bsds: int, limit: int | None, split: str = "test", pack: Path | N
     return photos[:limit] if limit is not None else photos
 
 
-def validation_photos(pack: Path, crop: int = 224) -> list[Path]:
-    """The removal round's own validation photos: every 25th photo of the pack that training
-    crops from (lbm/packed.py `Pack.remove_val_photos`), never in its training batches."""
-    usable = [p for p in sorted((pack / "photos").glob("*.webp")) if min(Image.open(p).size) >= crop]
-    return usable[::25]
+def original_photo(packed: Path) -> Path:
+    """The source file a pack photo was made from (pack.py writes training_photos()[i] as i.webp),
+    at its own size: 481 px BSDS, 768 px CQ100, 1024 px Urban100, like the held-out photos' mix
+    of sizes, where the pack's are all shrunk to 384 px, training's scale."""
+    return training_photos(PHOTOS)[int(packed.stem)]
 
 
 def photo_masks(name: str, h: int, w: int, count: int, seed: int, split: str = "test") -> list[np.ndarray]:
@@ -319,7 +324,7 @@ def examples_sheet(rows: list[tuple[np.ndarray, np.ndarray, list[np.ndarray]]], 
 
 def evaluate(args: argparse.Namespace, work: Path) -> dict:
     t0 = time.perf_counter()
-    photos = photo_sets(args.bsds, args.limit, args.split, args.pack)
+    photos = photo_sets(args.bsds, args.limit, args.split, args.pack, args.originals)
     scenes = render_scenes(args.renders, args.split) if args.renders else []
     if args.render_limit is not None:
         scenes = scenes[:args.render_limit]
@@ -364,7 +369,7 @@ def evaluate(args: argparse.Namespace, work: Path) -> dict:
 
     res = {"model": first["model"], "steps": first["steps"], "device": f"{first['device']['kind']} ({first['device']['provider']})",
            "config": {"bsds": args.bsds, "limit": args.limit, "masks_per_photo": args.masks_per_photo, "seed": args.seed,
-                      "engine_seed": args.engine_seed, "radius": args.radius, "split": args.split, "loose": args.loose, "photos_dir": str(PHOTOS),
+                      "engine_seed": args.engine_seed, "radius": args.radius, "split": args.split, "originals": args.originals, "loose": args.loose, "photos_dir": str(PHOTOS),
                       "renders": str(args.renders) if args.renders else None},
            "photos": summarise(photo_rows)}
     if photo_rows:
@@ -404,6 +409,8 @@ def main(argv: list[str] | None = None) -> dict:
                          "round's validation photos from --pack (training-split masks) and validation scenes, "
                          "for choosing how the engine runs without looking at the test set")
     ap.add_argument("--pack", type=Path, default=ROOT / ".cache" / "pack", help="the training pack (--split validation)")
+    ap.add_argument("--originals", action="store_true",
+                    help="--split validation: the validation photos' source files at their own size, not the pack's 384 px copies")
     args = ap.parse_args(argv)
     if args.renders is not None and str(args.renders) in ("", "."):
         args.renders = None

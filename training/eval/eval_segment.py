@@ -27,7 +27,12 @@ Metrics, each the mean over a set's cases:
   0 when one is). Tolerance: --boundary-tol (1%) of the image diagonal, 3.6 px on the 256 px
   renders, 5.4 px on a 384 px square (DAVIS uses 0.8%).
 
-Issue #10's targets: IoU >= 0.90 on the held-out renders; above GrabCut on the composites."""
+Issue #10's targets: IoU >= 0.90 on the held-out renders; above GrabCut on the composites.
+
+`--split validation` runs the same on what training validates on instead: the train-split scenes
+with an id that is a multiple of 10, and composites of the pack's every 20th cut-out on its
+every 25th photo (`--pack`, lbm/packed.py `seg_val_cutouts`, `remove_val_photos`). Engine
+settings are chosen there; the test split only reports."""
 from __future__ import annotations
 
 import json
@@ -203,16 +208,27 @@ def sheet(path: Path, rows: list[list[np.ndarray]], height: int = 160) -> None:
 
 # --- the run ------------------------------------------------------------------------------------
 
+def validation_cutouts(pack: Path) -> list[Path]:
+    """The segmenter's validation cut-outs: every 20th of the pack's (lbm/packed.py `seg_val_cutouts`)."""
+    cutouts = sorted((pack / "cutouts").glob("*.webp"))
+    if len(cutouts) < 20:
+        raise SystemExit(f"--split validation needs the pack's cut-outs ({pack / 'cutouts'}): training/pack.py --only cutouts")
+    return cutouts[::20]
+
+
 def cases(args) -> dict[str, list[dict]]:
     """Per set: [{id, input, truth (bool HxW)}]; the composites are written to the work folder."""
-    scenes = common.held_out_scenes(args.renders, args.limit, ("shadow.png", "noshadow.png", "mask.png", "meta.json"))
+    scenes = common.held_out_scenes(args.renders, args.limit, ("shadow.png", "noshadow.png", "mask.png", "meta.json"), args.split)
     out = {"renders": [], "renders_noshadow": [], "composites": []}
     for s in scenes:
         truth = common.read_mask(s.path("mask.png")) >= 0.5
         out["renders"].append({"id": s.id, "input": s.path("shadow.png"), "truth": truth})
         out["renders_noshadow"].append({"id": s.id, "input": s.path("noshadow.png"), "truth": truth})
     n = args.composites if args.limit is None else min(args.composites, args.limit)
-    photos, cutouts = held_out_photos(), held_out_cutouts()
+    if args.split == "validation":
+        photos, cutouts = common.validation_photos(args.pack), validation_cutouts(args.pack)
+    else:
+        photos, cutouts = held_out_photos(), held_out_cutouts()
     for i in range(n):
         image, alpha, params = make_composite(i, args.seed, photos, cutouts)
         d = args.work / "composites" / f"{i:03d}"
@@ -230,6 +246,10 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--grabcut-margin", type=float, default=0.1, help="GrabCut's rectangle: this fraction of each side off (default 0.1)")
     p.add_argument("--grabcut-iters", type=int, default=5)
     p.add_argument("--sheet-rows", type=int, default=12, help="cases per set in the sheets (default 12)")
+    p.add_argument("--split", default="test", choices=("test", "validation"),
+                   help="test: the held-out sets (the card's numbers); validation: the train-split scenes that training "
+                        "keeps out and composites of the pack's validation cut-outs on its validation photos, to choose by")
+    p.add_argument("--pack", type=Path, default=common.REPO / ".cache" / "pack", help="the training pack (--split validation)")
     args = p.parse_args(argv)
     common.resolve_paths(args, "segment")
     t0 = time.perf_counter()
@@ -280,11 +300,13 @@ def main(argv: list[str] | None = None) -> dict:
     ms = [r["totalMs"] for r in results]
     table = ["| set | n | method | " + " | ".join(h for _, h, _ in METRICS) + " |", "|---|---|---|" + "---|" * len(METRICS)]
     for name, title in SETS:
+        if args.split == "validation":
+            title = title.replace("held-out", "validation")
         s = summaries.get(name)
         for i, m in enumerate(METHODS if s else []):
             head = f"| {title} | {s['n']} |" if i == 0 else "| | |"
             table.append(f"{head} {labels[m]} | " + " | ".join(common.fmt(s[m][k], d) for k, _, d in METRICS) + " |")
-    lines = ["## Subject selection (issue #10): held-out sets",
+    lines = [f"## Subject selection (issue #10): {'held-out' if args.split == 'test' else 'validation'} sets",
              f"Model `{args.model}` through the engine (Engine.segment) on {dev['kind']} ({dev['provider']}), "
              f"{len(results)} images, median {np.median(ms):.0f} ms each, {engine_s:.1f} s in the engine process; "
              f"GrabCut {t_gc:.1f} s; {total_s:.1f} s in all. Mask thresholded at 0.5; boundary F tolerance "
@@ -311,7 +333,7 @@ def main(argv: list[str] | None = None) -> dict:
         lines.append("Sheets (photo | model mask, red | GrabCut, blue | truth; first "
                      f"{args.sheet_rows} cases of each set): " + ", ".join(f"`{common.rel(p)}`" for p in sheet_paths.values()))
     md = "\n\n".join(lines)
-    data = {"task": "segment", "model": args.model, "renders": str(args.renders), "seed": args.seed, "device": dev,
+    data = {"task": "segment", "model": args.model, "split": args.split, "renders": str(args.renders), "seed": args.seed, "device": dev,
             "boundary_tol": args.boundary_tol, "grabcut": {"margin": args.grabcut_margin, "iterations": args.grabcut_iters},
             "engine_seconds": engine_s, "grabcut_seconds": t_gc, "total_seconds": total_s, "target_iou": TARGET_IOU,
             "margins": margins, "summary": summaries, "per_case": per_case,

@@ -116,10 +116,14 @@ def test_validation_split_is_what_training_validates_on(tmp_path):
     for i in range(60):
         side = (200, 150) if i == 3 else (384, 256)  # one too small for a 224 crop: skipped, as training does
         Image.fromarray(_photo(side[1], side[0], i)).save(photos / f"{i:04d}.webp")
-    chosen = [p.name for p in ev.validation_photos(tmp_path / "pack")]
+    chosen = [p.name for p in ev.common.validation_photos(tmp_path / "pack")]
     usable = [f"{i:04d}.webp" for i in range(60) if i != 3]
     assert chosen == usable[::25] == ["0000.webp", "0026.webp", "0051.webp"]
     assert [p.name for _, p in ev.photo_sets(50, None, "validation", tmp_path / "pack")] == chosen
+    if ev.PHOTOS.is_dir():  # --originals: the source files pack.py made 0000, 0026 and 0051 from
+        sources = ev.training_photos(ev.PHOTOS)
+        originals = [p for _, p in ev.photo_sets(50, None, "validation", tmp_path / "pack", originals=True)]
+        assert originals == [sources[0], sources[26], sources[51]] and all(p.is_file() for p in originals)
     scenes = tmp_path / "renders" / "scenes"
     for sid, split in ((10, "train"), (11, "train"), (20, "test"), (30, "train")):
         d = scenes / f"{sid:06d}"

@@ -96,3 +96,33 @@ def test_end_to_end_two_cases(tmp_path):
             assert 0.0 <= s[method]["iou"] <= 1.0 and 0.0 <= s[method]["bf"] <= 1.0
     assert {"renders_iou_minus_target", "composites_iou_minus_grabcut"} <= set(data["margins"])
     assert (tmp_path / "segment-sheet-composites.png").is_file()
+
+
+def test_validation_split_draws_on_what_training_validates_on(tmp_path):
+    """--split validation: the train-split scenes training keeps out (ids a multiple of 10) and
+    composites of the pack's every 20th cut-out on its every 25th photo; no test scene."""
+    from argparse import Namespace
+    from PIL import Image
+    pack = tmp_path / "pack"
+    (pack / "photos").mkdir(parents=True)
+    (pack / "cutouts").mkdir()
+    for i in range(30):
+        Image.fromarray(np.full((256, 384, 3), i * 8, np.uint8)).save(pack / "photos" / f"{i:04d}.webp")
+    for i in range(40):
+        cut = np.zeros((64, 48, 4), np.uint8)
+        cut[8:56, 8:40] = (200, 40, 40, 255)
+        Image.fromarray(cut).save(pack / "cutouts" / f"{i:04d}.webp", lossless=True)
+    for sid, split in ((10, "train"), (11, "train"), (20, "test")):
+        d = tmp_path / "renders" / "scenes" / f"{sid:06d}"
+        d.mkdir(parents=True)
+        for f in ("shadow.png", "noshadow.png", "mask.png"):
+            Image.fromarray(square(32, 8, 24, 8, 24).astype(np.uint8) * 255).save(d / f)
+        (d / "meta.json").write_text(json.dumps({"scene_id": sid, "split": split}))
+    args = Namespace(renders=tmp_path / "renders", limit=None, split="validation", pack=pack, composites=8, seed=0,
+                     work=tmp_path / "work")
+    sets = es.cases(args)
+    assert [c["id"] for c in sets["renders"]] == [c["id"] for c in sets["renders_noshadow"]] == ["000010"]
+    assert len(sets["composites"]) == 8
+    assert {Path(c["params"]["cutout"]).name for c in sets["composites"]} <= {"0000.webp", "0020.webp"}
+    assert {Path(c["params"]["photo"]).name for c in sets["composites"]} <= {"0000.webp", "0025.webp"}
+    assert all(c["truth"].any() for c in sets["composites"])
