@@ -170,6 +170,27 @@ def test_upscale_round_trip_keeps_no_change_and_a_flat_darkening(tmp_path):
     assert np.allclose(dark, np.clip(source - 0.1, 0, 1), atol=1e-5)
 
 
+def test_subject_crop_centres_the_subject_and_stays_in_the_frame(tmp_path):
+    ground, mask = _scene_images()  # the subject's box: rows 20..43, columns 26..37
+    _write_scene(tmp_path / "renders", "000001", "test", ground, ground * 0.9, mask)
+    case = eval_shadow.shadow_cases(common.held_out_scenes(tmp_path / "renders"))[0]
+    case["target"] = case["scene"].path("relit.png")  # a target that differs from the source
+    crop = eval_shadow.subject_crop(case, 32, tmp_path / "c")
+    m, src, tgt = common.read_mask(crop["mask"]), common.read_rgb(crop["source"]), common.read_rgb(crop["target"])
+    assert m.shape == src.shape[:2] == tgt.shape[:2] == (32, 32)
+    # Centred: rows 16..47 and columns 16..47 of the render; the subject's box sits in the middle.
+    assert np.array_equal(m, mask[16:48, 16:48]) and np.allclose(src, ground[16:48, 16:48], atol=1 / 255)
+    assert np.allclose(tgt, ground[16:48, 16:48] * 0.9, atol=1 / 255)
+    # A subject at the frame's edge: the square moves inside the frame instead of leaving it.
+    edge = np.zeros_like(mask)
+    edge[50:64, 0:8] = 1
+    _write_scene(tmp_path / "edge", "000002", "test", ground, ground, edge)
+    case = eval_shadow.shadow_cases(common.held_out_scenes(tmp_path / "edge"))[0]
+    assert np.array_equal(common.read_mask(eval_shadow.subject_crop(case, 32, tmp_path / "e")["mask"]), edge[32:64, 0:32])
+    with pytest.raises(SystemExit):
+        eval_shadow.subject_crop(case, 65, tmp_path / "big")
+
+
 @needs_engine
 def test_shadow_upscale_runs_the_engine_on_the_large_inputs(tmp_path):
     ground, mask = _scene_images()
