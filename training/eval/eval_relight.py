@@ -17,7 +17,10 @@ intensity) and `no light` = no light placed (the background decides). Metrics on
 
 Baselines: `composite`, the composite as is; `lab transfer`, classical colour transfer (Reinhard):
 the subject's per-channel Lab mean and standard deviation (OpenCV Lab of float RGB) matched to the
-background's (the pixels with mask < 0.5), pasted back through the mask."""
+background's (the pixels with mask < 0.5), pasted back through the mask.
+
+`--split validation` runs the same on the train-split scenes that training validates on (ids a
+multiple of 10), where settings are chosen; the test split only reports."""
 from __future__ import annotations
 
 import math
@@ -70,12 +73,15 @@ def lab_transfer(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 def main(argv: list[str] | None = None) -> dict:
     p = common.arguments("relight", "lbm-relight-s8", __doc__.split("\n\n")[0], upscale=True)
+    p.add_argument("--split", default="test", choices=("test", "validation"),
+                   help="test: the held-out scenes (the card's numbers); validation: the train-split scenes that "
+                        "training validates on, for choosing between models and settings without looking at the test set")
     args = p.parse_args(argv)
     common.resolve_paths(args, "relight")
     t0 = time.perf_counter()
-    scenes = common.held_out_scenes(args.renders, args.limit, ("shadow.png", "relit.png", "mask.png", "meta.json"))
+    scenes = common.held_out_scenes(args.renders, args.limit, ("shadow.png", "relit.png", "mask.png", "meta.json"), args.split)
     if not scenes:
-        raise SystemExit(f"no finished test scenes in {args.renders}")
+        raise SystemExit(f"no finished {args.split} scenes in {args.renders}")
 
     jobs, inputs = [], []
     for s in scenes:
@@ -126,7 +132,7 @@ def main(argv: list[str] | None = None) -> dict:
     labels = {"model_light": f"`{args.model}`, light 2 given", "model_nolight": f"`{args.model}`, no light (background decides)",
               "composite": "composite as is (baseline)", "lab": "Lab mean/std transfer (baseline)"}
     md = "\n\n".join([
-        common.header("Relight (issue #6): held-out renders"
+        common.header(f"Relight (issue #6): {'held-out' if args.split == 'test' else 'validation'} renders"
                       + (f", upscaled to {args.upscale} px for the engine, its change scored at the renders' size" if args.upscale else ""),
                       args, len(scenes), engine_s, total_s, results),
         "Subject of shadow.png (light 1) pasted onto relit.png (light 2); target relit.png. "
@@ -139,7 +145,7 @@ def main(argv: list[str] | None = None) -> dict:
         "By softness of light 2:",
         common.binned_table(summary, "softness", METHODS, labels, METRICS),
     ])
-    data = common.run_data("relight", args, scenes, results, engine_s, total_s, summary, rows)
+    data = common.run_data("relight", args, scenes, results, engine_s, total_s, summary, rows, split=args.split, upscale=args.upscale)
     common.write_report(md, data, args.out, args.json, args.quiet)
     return data
 

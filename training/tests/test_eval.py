@@ -128,6 +128,17 @@ def test_relight_composite_equal_to_target_scores_zero(tmp_path):
     assert not _finite_numbers(json.loads((tmp_path / "r.json").read_text())["summary"]["all"])
 
 
+@needs_engine
+def test_relight_validation_split_runs_the_scenes_training_keeps_out(tmp_path):
+    ground, mask = _scene_images()
+    for sid, split in (("000010", "train"), ("000011", "train"), ("000012", "test")):
+        _write_scene(tmp_path / "renders", sid, split, ground * 0.8, ground, mask)
+    data = eval_relight.main(["--model", "tiny-relight", "--renders", str(tmp_path / "renders"), "--split", "validation",
+                              "--out", str(tmp_path / "r.md"), "--work", str(tmp_path / "work"), "--quiet"])
+    assert [r["scene"] for r in data["per_scene"]] == ["000010"] and data["split"] == "validation"
+    assert "validation renders" in (tmp_path / "r.md").read_text()
+
+
 def _test_scenes(n):
     return len(common.held_out_scenes(RENDERS, n, ("shadow.png", "noshadow.png", "relit.png", "mask.png"))) >= n
 
