@@ -23,8 +23,9 @@ render's size by area averaging, onto the render's source, and is scored as abov
 are drawn at the render's size either way.
 
 `--subject-crop SIDE` first cuts every case (source, target, mask) to a SIDE px square centred on
-the subject, which then fills more of the frame, as in a product photo; all else runs on the
-crops as on the renders.
+the subject, which then fills more of the frame, as in a product photo; `--subject-crop WxH` to a
+window of that size, e.g. 256x170 for a photo's 3:2 shape. All else runs on the crops as on the
+renders.
 
 Methods: the model; `geometric`, what a photo editor does by hand: the subject mask projected
 onto the ground along the light (see `geometric_shadow`), blurred by softness, darkening by a
@@ -34,6 +35,7 @@ shadow), the floor every method must beat."""
 from __future__ import annotations
 
 import math
+import re
 import sys
 import time
 from pathlib import Path
@@ -127,26 +129,37 @@ def shadow_cases(scenes: list, second: bool = True) -> list[dict]:
     return cases
 
 
-def subject_crop(case: dict, side: int, folder: Path) -> dict:
-    """`--subject-crop`: the case's source, target and mask cut to a `side` px square centred on
-    the subject's bounding box (moved inside the frame where it would leave it), written to
-    `folder`; the case with those paths. The subject then fills more of the frame, as in a
-    product photo, where the renders frame it loosely (its box is about 44% of their side)."""
+def crop_size(text: str) -> tuple[int, int]:
+    """`--subject-crop` SIDE (a square) or WxH."""
+    m = re.fullmatch(r"(\d+)(?:x(\d+))?", text)
+    size = (int(m[1]), int(m[2] or m[1])) if m else (0, 0)
+    if min(size) < 1:
+        raise SystemExit(f"--subject-crop takes SIDE or WxH in positive pixels, not {text!r}")
+    return size
+
+
+def subject_crop(case: dict, size: tuple[int, int], folder: Path) -> dict:
+    """`--subject-crop`: the case's source, target and mask cut to a `size` (width, height) window
+    centred on the subject's bounding box (moved inside the frame where it would leave it),
+    written to `folder`; the case with those paths. A square makes the subject fill more of the
+    frame, as in a product photo, where the renders frame it loosely (its box is about 44% of their
+    side); a 3:2 window gives the renders a photo's shape."""
     mask = common.read_mask(case["mask"])
     h, w = mask.shape
-    if side > min(h, w):
-        raise SystemExit(f"--subject-crop {side} is larger than the renders ({w}x{h})")
+    cw, ch = size
+    if cw > w or ch > h:
+        raise SystemExit(f"--subject-crop {cw}x{ch} is larger than the renders ({w}x{h})")
     ys, xs = np.nonzero(mask > 0.5)
     if not len(ys):
         raise SystemExit(f"scene {case['id']} has an empty mask")
-    top = int(np.clip(round((ys.min() + ys.max() - side) / 2), 0, h - side))
-    left = int(np.clip(round((xs.min() + xs.max() - side) / 2), 0, w - side))
+    top = int(np.clip(round((ys.min() + ys.max() - ch) / 2), 0, h - ch))
+    left = int(np.clip(round((xs.min() + xs.max() - cw) / 2), 0, w - cw))
     folder.mkdir(parents=True, exist_ok=True)
     out = dict(case)
     for key in ("source", "target", "mask"):
         img = cv2.imread(str(case[key]), cv2.IMREAD_UNCHANGED)
         out[key] = folder / f"crop-{key}.png"
-        cv2.imwrite(str(out[key]), img[top:top + side, left:left + side])
+        cv2.imwrite(str(out[key]), img[top:top + ch, left:left + cw])
     return out
 
 
@@ -155,9 +168,10 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--threshold", type=float, default=THRESHOLD, help="luma drop that makes a shadow pixel (0..1)")
     p.add_argument("--strength", type=float, default=None, help="the engine's shadow strength (default: the app's, 1)")
     p.add_argument("--first-pair-only", action="store_true", help="light 1 only, even where a scene has its second pair")
-    p.add_argument("--subject-crop", type=int, default=None, metavar="SIDE",
-                   help="cut each case to a SIDE px square around its subject first (source, target and mask), "
-                        "so the subject fills more of the frame; with --upscale, the crop is what gets upscaled")
+    p.add_argument("--subject-crop", type=crop_size, default=None, metavar="SIDE|WxH",
+                   help="cut each case to a SIDE px square (or a W x H window) around its subject first (source, target "
+                        "and mask): the subject fills more of the frame, or the frame gets a photo's shape; with "
+                        "--upscale, the crop is what gets upscaled")
     p.add_argument("--split", default="test", choices=("test", "validation"),
                    help="test: the held-out scenes (the card's numbers); validation: the train-split scenes that "
                         "training validates on, for choosing between models without looking at the test set")
@@ -217,7 +231,7 @@ def main(argv: list[str] | None = None) -> dict:
               "swept": f"geometric, cut-out swept back {SWEEP:g} widths (baseline)", "none": "no shadow (source as is)"}
     md = "\n\n".join([
         common.header(f"Shadow (issue #4): {'held-out' if args.split == 'test' else 'validation'} renders"
-                      + (f", cut to {args.subject_crop} px around the subject" if args.subject_crop else "")
+                      + (f", cut to {args.subject_crop[0]}x{args.subject_crop[1]} px around the subject" if args.subject_crop else "")
                       + (f", upscaled to {args.upscale} px for the engine, its change scored at the renders' size" if args.upscale else ""),
                       args, len(scenes), engine_s, total_s, results)
         + f" {len(cases)} cases: {sum(c['pair'] == 2 for c in cases)} scenes give a second one under their light 2.",

@@ -186,7 +186,7 @@ def test_subject_crop_centres_the_subject_and_stays_in_the_frame(tmp_path):
     _write_scene(tmp_path / "renders", "000001", "test", ground, ground * 0.9, mask)
     case = eval_shadow.shadow_cases(common.held_out_scenes(tmp_path / "renders"))[0]
     case["target"] = case["scene"].path("relit.png")  # a target that differs from the source
-    crop = eval_shadow.subject_crop(case, 32, tmp_path / "c")
+    crop = eval_shadow.subject_crop(case, (32, 32), tmp_path / "c")
     m, src, tgt = common.read_mask(crop["mask"]), common.read_rgb(crop["source"]), common.read_rgb(crop["target"])
     assert m.shape == src.shape[:2] == tgt.shape[:2] == (32, 32)
     # Centred: rows 16..47 and columns 16..47 of the render; the subject's box sits in the middle.
@@ -197,9 +197,15 @@ def test_subject_crop_centres_the_subject_and_stays_in_the_frame(tmp_path):
     edge[50:64, 0:8] = 1
     _write_scene(tmp_path / "edge", "000002", "test", ground, ground, edge)
     case = eval_shadow.shadow_cases(common.held_out_scenes(tmp_path / "edge"))[0]
-    assert np.array_equal(common.read_mask(eval_shadow.subject_crop(case, 32, tmp_path / "e")["mask"]), edge[32:64, 0:32])
+    assert np.array_equal(common.read_mask(eval_shadow.subject_crop(case, (32, 32), tmp_path / "e")["mask"]), edge[32:64, 0:32])
+    # A window of a photo's shape: 48 wide, 32 high.
+    assert np.array_equal(common.read_mask(eval_shadow.subject_crop(case, (48, 32), tmp_path / "w")["mask"]), edge[32:64, 0:48])
+    assert eval_shadow.crop_size("160") == (160, 160) and eval_shadow.crop_size("256x170") == (256, 170)
+    for bad in ("abc", "0x10", "10x"):
+        with pytest.raises(SystemExit):
+            eval_shadow.crop_size(bad)
     with pytest.raises(SystemExit):
-        eval_shadow.subject_crop(case, 65, tmp_path / "big")
+        eval_shadow.subject_crop(case, (65, 32), tmp_path / "big")
 
 
 @needs_engine
