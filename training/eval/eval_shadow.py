@@ -34,6 +34,7 @@ model's hint since lbm-shadow-s8 3.0.0, a stronger baseline); `none`, the source
 shadow), the floor every method must beat."""
 from __future__ import annotations
 
+import argparse
 import math
 import re
 import sys
@@ -134,7 +135,7 @@ def crop_size(text: str) -> tuple[int, int]:
     m = re.fullmatch(r"(\d+)(?:x(\d+))?", text)
     size = (int(m[1]), int(m[2] or m[1])) if m else (0, 0)
     if min(size) < 1:
-        raise SystemExit(f"--subject-crop takes SIDE or WxH in positive pixels, not {text!r}")
+        raise argparse.ArgumentTypeError(f"takes SIDE or WxH in positive pixels, not {text!r}")
     return size
 
 

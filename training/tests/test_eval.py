@@ -3,6 +3,7 @@ the relight script through the app's engine on a synthetic render cache, and bot
 real held-out renders with the tiny random-weight models. The engine runs need `node` and the
 repository's node_modules; the real-render test needs .cache/renders (CI has none): each is
 skipped without what it needs."""
+import argparse
 import json
 import math
 import shutil
@@ -202,7 +203,7 @@ def test_subject_crop_centres_the_subject_and_stays_in_the_frame(tmp_path):
     assert np.array_equal(common.read_mask(eval_shadow.subject_crop(case, (48, 32), tmp_path / "w")["mask"]), edge[32:64, 0:48])
     assert eval_shadow.crop_size("160") == (160, 160) and eval_shadow.crop_size("256x170") == (256, 170)
     for bad in ("abc", "0x10", "10x"):
-        with pytest.raises(SystemExit):
+        with pytest.raises(argparse.ArgumentTypeError):
             eval_shadow.crop_size(bad)
     with pytest.raises(SystemExit):
         eval_shadow.subject_crop(case, (65, 32), tmp_path / "big")
