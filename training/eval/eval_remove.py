@@ -194,7 +194,10 @@ def photo_sets(bsds: int, limit: int | None, split: str = "test", pack: Path | N
                originals: bool = False) -> list[tuple[str, Path]]:
     if split == "validation":
         chosen = common.validation_photos(pack)
-        photos = [("validation", original_photo(p) if originals else p) for p in chosen]
+        if originals:  # pack.py wrote training_photos()[i] as i.webp
+            sources = training_photos(PHOTOS)
+            chosen = [sources[int(p.stem)] for p in chosen]
+        photos = [("validation", p) for p in chosen]
     else:
         kodak = list_images(PHOTOS / "kodak24")
         test = list_images(PHOTOS / "bsds500" / "images" / "test")
@@ -202,13 +205,6 @@ def photo_sets(bsds: int, limit: int | None, split: str = "test", pack: Path | N
         subset = [test[i * len(test) // n] for i in range(n)] if n else []
         photos = [("kodak", p) for p in kodak] + [("bsds", p) for p in subset]
     return photos[:limit] if limit is not None else photos
-
-
-def original_photo(packed: Path) -> Path:
-    """The source file a pack photo was made from (pack.py writes training_photos()[i] as i.webp),
-    at its own size: 481 px BSDS, 768 px CQ100, 1024 px Urban100, like the held-out photos' mix
-    of sizes, where the pack's are all shrunk to 384 px, training's scale."""
-    return training_photos(PHOTOS)[int(packed.stem)]
 
 
 def photo_masks(name: str, h: int, w: int, count: int, seed: int, split: str = "test") -> list[np.ndarray]:
